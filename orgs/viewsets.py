@@ -1,0 +1,35 @@
+"""The org-scoped viewset base: authentication, scope permission and the org filter in one place.
+
+Subclasses override ``scoped_queryset``, never ``get_queryset``, so no endpoint can forget the
+org filter; another org's object is then simply not found (404).
+"""
+
+from typing import Any, cast
+
+from django.db.models import QuerySet
+from rest_framework.viewsets import GenericViewSet
+
+from orgs.auth import ApiClient
+from orgs.models import Organization
+
+
+class OrgScopedViewSet(GenericViewSet):  # type: ignore[type-arg]
+    read_scope: str | None = None
+    write_scope: str | None = None
+
+    @property
+    def client(self) -> ApiClient:
+        return cast(ApiClient, self.request.user)
+
+    @property
+    def org(self) -> Organization:
+        return self.client.org
+
+    def scoped_queryset(self) -> "QuerySet[Any]":
+        assert self.queryset is not None, f"{type(self).__name__} needs a queryset"
+        return self.queryset.all()
+
+    def get_queryset(self) -> "QuerySet[Any]":
+        if getattr(self, "swagger_fake_view", False):  # schema generation has no request.org
+            return self.scoped_queryset().none()
+        return self.scoped_queryset().filter(org_id=self.org.id)

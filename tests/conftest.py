@@ -1,0 +1,47 @@
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import pytest
+from rest_framework.test import APIClient
+
+from orgs.models import ALL_SCOPES, Organization
+from orgs.services import api_key_create
+from tests.factories import OrganizationFactory
+
+ApiFactory = Callable[..., APIClient]
+
+
+@pytest.fixture
+def org(db: Any) -> Organization:
+    return OrganizationFactory.create(name="Acme")
+
+
+@pytest.fixture
+def other_org(db: Any) -> Organization:
+    """Charlie's org: every API test module checks that it sees nothing of ``org``'s."""
+    return OrganizationFactory.create(name="Charlie")
+
+
+@pytest.fixture
+def make_api(db: Any) -> ApiFactory:
+    """``make_api(org, scopes=[...])`` -> an APIClient sending a fresh key of that org."""
+
+    def make(org: Organization, scopes: Iterable[str] | None = ALL_SCOPES) -> APIClient:
+        _key, secret = api_key_create(org=org, name="test", actor="test", scopes=scopes)
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
+        client.secret = secret  # type: ignore[attr-defined]
+        return client
+
+    return make
+
+
+@pytest.fixture
+def api(make_api: ApiFactory, org: Organization) -> APIClient:
+    """A client holding every scope of ``org``, reveal included."""
+    return make_api(org)
+
+
+@pytest.fixture
+def charlie(make_api: ApiFactory, other_org: Organization) -> APIClient:
+    return make_api(other_org)

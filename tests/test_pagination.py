@@ -1,0 +1,71 @@
+import pytest
+
+from tests.factories import ProjectFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _walk(api, limit):
+    seen, cursor, pages = [], None, 0
+    while True:
+        params = {"limit": limit} | ({"cursor": cursor} if cursor else {})
+        body = api.get("/api/v1/projects", params).json()
+        assert set(body) == {"data", "next"}
+        assert len(body["data"]) <= limit
+        seen += [p["id"] for p in body["data"]]
+        pages += 1
+        cursor = body["next"]
+        if cursor is None:
+            return seen, pages
+
+
+def test_pagination_walks_every_row_exactly_once_newest_first(api, org):
+    ids = [ProjectFactory(org=org).id for _ in range(23)]
+    seen, pages = _walk(api, 5)
+    assert seen == list(reversed(ids))
+    assert pages == 5
+
+
+def test_the_default_page_is_50(api, org):
+    for _ in range(51):
+        ProjectFactory(org=org)
+    body = api.get("/api/v1/projects").json()
+    assert len(body["data"]) == 50 and body["next"]
+
+
+def test_a_page_exactly_full_has_no_next_when_nothing_follows(api, org):
+    for _ in range(5):
+        ProjectFactory(org=org)
+    assert api.get("/api/v1/projects", {"limit": 5}).json()["next"] is None
+
+
+def test_rows_created_between_pages_do_not_shift_the_walk(api, org):
+    old = [ProjectFactory(org=org).id for _ in range(6)]
+    body = api.get("/api/v1/projects", {"limit": 3}).json()
+    ProjectFactory(org=org)
+    rest = api.get("/api/v1/projects", {"limit": 3, "cursor": body["next"]}).json()
+    assert [p["id"] for p in body["data"] + rest["data"]] == list(reversed(old))
+
+
+@pytest.mark.parametrize("limit", ["0", "201", "-1", "abc", "1.5", ""])
+def test_a_bad_limit_is_a_validation_error(api, limit):
+    response = api.get(f"/api/v1/projects?limit={limit}")
+    if limit == "":  # an empty limit means the default
+        assert response.status_code == 200
+        return
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "VALIDATION_ERROR"
+    assert "limit" in response.json()["error"]["details"]
+
+
+@pytest.mark.parametrize("cursor", ["", "garbage!", "%%%", "cD0x", "bm90IGFuIGlk'"])
+def test_a_bad_cursor_is_a_validation_error(api, cursor):
+    response = api.get("/api/v1/projects", {"cursor": cursor})
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "VALIDATION_ERROR"
+    assert "cursor" in response.json()["error"]["details"]
+
+
+def test_limits_of_1_and_200_are_accepted(api):
+    assert api.get("/api/v1/projects?limit=1").status_code == 200
+    assert api.get("/api/v1/projects?limit=200").status_code == 200

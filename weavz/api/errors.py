@@ -1,0 +1,198 @@
+"""The one error envelope: ``{"error": {"code", "message", "details"?, "requestId"}}``.
+
+Every error goes through ``error_response``: DRF exceptions via ``exception_handler``, Django's own
+404/400/403/500 via the ``handler*`` views, and middleware via ``error_response`` directly. Views
+never build an error body; they raise one of the typed exceptions below.
+"""
+
+import logging
+import math
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404, HttpRequest, JsonResponse
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+
+logger = logging.getLogger("weavz.errors")
+
+
+class ApiError(exceptions.APIException):
+    """A typed API error; subclasses set the HTTP status and the envelope code."""
+
+    status_code: int = status.HTTP_400_BAD_REQUEST
+    code = "VALIDATION_ERROR"
+    default_detail = "The request is invalid."
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or self.default_detail)
+
+
+class Conflict(ApiError):
+    status_code: int = status.HTTP_409_CONFLICT
+    code = "CONFLICT"
+    default_detail = "The request conflicts with an existing object."
+
+
+class PolicyViolation(ApiError):
+    status_code: int = status.HTTP_403_FORBIDDEN
+    code = "POLICY_VIOLATION"
+    default_detail = "The connection policy does not allow this connection."
+
+
+class ConnectionRequired(ApiError):
+    status_code: int = status.HTTP_404_NOT_FOUND
+    code = "CONNECTION_REQUIRED"
+    default_detail = "A connection is required."
+
+
+class ConnectionNotActive(ApiError):
+    status_code: int = status.HTTP_409_CONFLICT
+    code = "CONNECTION_NOT_ACTIVE"
+    default_detail = "The connection is not active."
+
+
+class PayloadTooLarge(ApiError):
+    status_code: int = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    code = "PAYLOAD_TOO_LARGE"
+    default_detail = "The request body is too large."
+
+
+_CODES: list[tuple[type[Exception], str]] = [
+    (exceptions.ParseError, "MALFORMED_JSON"),
+    (exceptions.NotAuthenticated, "UNAUTHENTICATED"),
+    (exceptions.AuthenticationFailed, "UNAUTHENTICATED"),
+    (exceptions.PermissionDenied, "FORBIDDEN"),
+    (exceptions.NotFound, "NOT_FOUND"),
+    (exceptions.MethodNotAllowed, "METHOD_NOT_ALLOWED"),
+    (exceptions.UnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE"),
+    (exceptions.Throttled, "RATE_LIMITED"),
+    (exceptions.NotAcceptable, "NOT_ACCEPTABLE"),
+    (exceptions.ValidationError, "VALIDATION_ERROR"),
+]
+
+
+def flatten_details(detail: Any, prefix: str = "") -> dict[str, list[str]]:
+    """DRF's nested error detail as ``{"value.secret_text": ["…"]}``."""
+    if isinstance(detail, Mapping):
+        out: dict[str, list[str]] = {}
+        for key, sub in detail.items():
+            name = "" if key == "non_field_errors" else str(key)
+            out.update(
+                flatten_details(sub, f"{prefix}.{name}" if prefix and name else prefix or name)
+            )
+        return out
+    if isinstance(detail, list) and any(isinstance(item, (Mapping, list)) for item in detail):
+        out = {}
+        for index, sub in enumerate(detail):
+            out.update(flatten_details(sub, f"{prefix}.{index}" if prefix else str(index)))
+        return out
+    messages = [str(item) for item in detail] if isinstance(detail, list) else [str(detail)]
+    return {prefix or "nonFieldErrors": messages}
+
+
+def request_id_of(request: HttpRequest | None) -> str | None:
+    return getattr(request, "request_id", None) if request is not None else None
+
+
+def error_body(
+    code: str,
+    message: str,
+    *,
+    request: HttpRequest | None = None,
+    details: dict[str, list[str]] | None = None,
+) -> dict[str, Any]:
+    error: dict[str, Any] = {"code": code, "message": message}
+    if details is not None:
+        error["details"] = details
+    rid = request_id_of(request)
+    if rid:
+        error["requestId"] = rid
+    return {"error": error}
+
+
+def error_response(
+    code: str,
+    message: str,
+    http_status: int,
+    *,
+    request: HttpRequest | None = None,
+    details: dict[str, list[str]] | None = None,
+) -> JsonResponse:
+    return JsonResponse(
+        error_body(code, message, request=request, details=details), status=http_status
+    )
+
+
+def _message(exc: exceptions.APIException) -> str:
+    detail = exc.detail
+    if isinstance(detail, (list, dict)):
+        return "The request is invalid; see details."
+    text = str(detail)
+    return text if text.endswith(".") else f"{text}."
+
+
+def exception_handler(exc: Exception, context: Mapping[str, Any]) -> Response:
+    request = context.get("request")
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound("Not found.")
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+    if not isinstance(exc, exceptions.APIException):
+        logger.exception(
+            "Unhandled error", extra={"request_id": request_id_of(request)}, exc_info=exc
+        )
+        body = error_body(
+            "INTERNAL_ERROR",
+            "The server failed to handle this request; quote the request id when reporting it.",
+            request=request,
+        )
+        return Response(body, status=status.HTTP_500_INTERNAL_SERVER_ERROR)
+
+    code = getattr(exc, "code", None) if isinstance(exc, ApiError) else None
+    if code is None:
+        code = next((c for cls, c in _CODES if isinstance(exc, cls)), "ERROR")
+    details = None
+    message = _message(exc)
+    if isinstance(exc, exceptions.ValidationError):
+        details = flatten_details(exc.detail)
+        message = "The request is invalid; see details."
+    if isinstance(exc, exceptions.MethodNotAllowed) and request is not None:
+        message = f"Method {request.method} is not allowed here."
+    headers: dict[str, str] = {}
+    wait = getattr(exc, "wait", None)
+    if isinstance(exc, exceptions.Throttled) and wait is not None:
+        headers["Retry-After"] = str(max(1, math.ceil(wait)))
+        message = f"Too many requests; retry in {headers['Retry-After']} seconds."
+    auth_header = getattr(exc, "auth_header", None)
+    if auth_header:
+        headers["WWW-Authenticate"] = auth_header
+    body = error_body(code, message, request=request, details=details)
+    return Response(body, status=exc.status_code, headers=headers)
+
+
+# Django's own error views (routing 404, SuspiciousOperation 400, CSRF/permission 403, crashes).
+def handler400(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
+    return error_response("VALIDATION_ERROR", "The request is malformed.", 400, request=request)
+
+
+def handler403(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
+    return error_response("FORBIDDEN", "You may not do this.", 403, request=request)
+
+
+def handler404(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
+    return error_response("NOT_FOUND", "No such endpoint or object.", 404, request=request)
+
+
+def handler500(request: HttpRequest) -> JsonResponse:
+    return error_response(
+        "INTERNAL_ERROR",
+        "The server failed to handle this request; quote the request id when reporting it.",
+        500,
+        request=request,
+    )
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> JsonResponse:
+    return error_response("FORBIDDEN", "CSRF verification failed.", 403, request=request)

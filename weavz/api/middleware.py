@@ -1,0 +1,88 @@
+"""Request-wide plumbing that must run before any view: request ids and the body size limit."""
+
+import re
+import uuid
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+
+from weavz.api.errors import error_response
+
+_SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+
+
+class RequestIdMiddleware:
+    """Honours a sane incoming ``X-Request-ID`` (else makes one) and returns it in the response."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        incoming = request.headers.get("X-Request-ID", "")
+        request.request_id = incoming if _SAFE_REQUEST_ID.match(incoming) else uuid.uuid4().hex  # type: ignore[attr-defined]
+        response = self.get_response(request)
+        response["X-Request-ID"] = request.request_id  # type: ignore[attr-defined]
+        return response
+
+
+class BodySizeLimitMiddleware:
+    """Answers 413 from the declared length, before anything reads (or buffers) the body."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.limit: int = settings.MAX_REQUEST_BODY_BYTES
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        declared = request.META.get("CONTENT_LENGTH") or "0"
+        if not declared.isdigit():
+            return error_response(
+                "VALIDATION_ERROR", "The Content-Length header is malformed.", 400, request=request
+            )
+        if int(declared) > self.limit:
+            return error_response(
+                "PAYLOAD_TOO_LARGE",
+                f"The request body is larger than {self.limit} bytes.",
+                413,
+                request=request,
+            )
+        return self.get_response(request)
+
+
+_STATUS_CODES = {
+    400: ("VALIDATION_ERROR", "The request is malformed."),
+    401: ("UNAUTHENTICATED", "Authentication required."),
+    403: ("FORBIDDEN", "You may not do this."),
+    404: ("NOT_FOUND", "No such endpoint or object."),
+    405: ("METHOD_NOT_ALLOWED", "This method is not allowed here."),
+    413: ("PAYLOAD_TOO_LARGE", "The request body is too large."),
+    415: ("UNSUPPORTED_MEDIA_TYPE", "This content type is not supported."),
+    429: ("RATE_LIMITED", "Too many requests."),
+}
+
+
+class JsonErrorsMiddleware:
+    """Last line of the envelope: any non-JSON error outside the admin (e.g. Django's bare 405
+    from ``require_GET``) is answered as the envelope, so no client ever parses HTML."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.admin_prefix = "/" + settings.ADMIN_PATH
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            response.status_code >= 400
+            and not response.get("Content-Type", "").startswith("application/json")
+            and not request.path.startswith(self.admin_prefix)
+        ):
+            code, message = _STATUS_CODES.get(
+                response.status_code,
+                ("INTERNAL_ERROR", "The server failed to handle this request."),
+            )
+            replacement = error_response(code, message, response.status_code, request=request)
+            for header in ("Allow", "Retry-After", "WWW-Authenticate"):
+                if header in response:
+                    replacement[header] = response[header]
+            return replacement
+        return response

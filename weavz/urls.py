@@ -1,0 +1,34 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import (
+    SpectacularJSONAPIView,
+    SpectacularRedocView,
+    SpectacularSwaggerView,
+)
+
+from orgs.views import ProjectViewSet
+from weavz.api import views as service_views
+from weavz.api.routers import ApiRouter
+
+router = ApiRouter()
+router.register("projects", ProjectViewSet, basename="project")
+
+api_v1 = [
+    path("schema", SpectacularJSONAPIView.as_view(), name="schema"),
+    *router.urls,
+]
+
+urlpatterns = [
+    path("healthz", service_views.healthz, name="healthz"),
+    path("readyz", service_views.readyz, name="readyz"),
+    path("api/v1/", include(api_v1)),
+    path("api/docs", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    path("api/redoc", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    path(settings.ADMIN_PATH, admin.site.urls),
+]
+
+handler400 = "weavz.api.errors.handler400"
+handler403 = "weavz.api.errors.handler403"
+handler404 = "weavz.api.errors.handler404"
+handler500 = "weavz.api.errors.handler500"
