@@ -1,0 +1,85 @@
+"""The piece catalog and connections (credentials encrypted at rest)."""
+
+from typing import Any
+
+from django.db import models
+from django.db.models import Q
+
+from connections.fields import EncryptedJSONField
+from orgs.models import Organization, Project
+from weavz.api.ids import id_field
+
+
+class Piece(models.Model):
+    """A third-party service this installation accepts credentials for."""
+
+    name = models.SlugField(primary_key=True, max_length=100)
+    display_name = models.CharField(max_length=255)
+    auth_types = models.JSONField(default=list, help_text="Value types this piece accepts.")
+    props = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='CUSTOM_AUTH only: {"name": {"displayName": …, "required": …, "secret": …}}',
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+
+class ConnectionStatus(models.TextChoices):
+    ACTIVE = "ACTIVE"
+    ERROR = "ERROR"
+    EXPIRED = "EXPIRED"
+
+
+class Connection(models.Model):
+    id = id_field("conn")
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="connections")
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="connections", null=True, blank=True
+    )
+    piece = models.ForeignKey(Piece, on_delete=models.PROTECT, related_name="connections")
+    display_name = models.CharField(max_length=255)
+    external_id = models.CharField(max_length=255, null=True, blank=True)
+    status = models.CharField(
+        max_length=16, choices=ConnectionStatus.choices, default=ConnectionStatus.ACTIVE
+    )
+    # The value's type is metadata (admin filters on it); the value itself is only ciphertext.
+    value_type = models.CharField(max_length=16)
+    value = EncryptedJSONField(label="connections.value")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["org", "piece", "external_id"],
+                condition=Q(external_id__isnull=False),
+                name="connection_unique_external_id",
+            )
+        ]
+        # Every list filter plus the keyset order is one index range scan.
+        indexes = [
+            models.Index(fields=["org", "-id"], name="conn_org_page"),
+            models.Index(fields=["org", "piece", "-id"], name="conn_org_piece_page"),
+            models.Index(fields=["org", "project", "-id"], name="conn_org_project_page"),
+            models.Index(fields=["org", "status", "-id"], name="conn_org_status_page"),
+            models.Index(fields=["org", "external_id", "-id"], name="conn_org_external_page"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.display_name} ({self.id})"
+
+    def __repr__(self) -> str:
+        return f"<Connection {self.id} piece={self.piece_id}>"
+
+    def decrypted_value(self) -> dict[str, Any]:
+        """The plaintext credentials. Call only where they are used (reveal, execution)."""
+        field = self._meta.get_field("value")
+        assert isinstance(field, EncryptedJSONField)
+        return field.unseal(self)
