@@ -15,7 +15,7 @@ from connections.crypto import PREFIX, Keyring, envelope_kid
 
 
 class Sealed(str):
-    """An encrypted envelope. Its repr names only the kid, so it can't leak into logs by accident."""
+    """An encrypted envelope; its repr names only the kid, so it cannot leak into logs."""
 
     __slots__ = ()
 

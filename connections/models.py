@@ -45,7 +45,8 @@ class Connection(models.Model):
     )
     piece = models.ForeignKey(Piece, on_delete=models.PROTECT, related_name="connections")
     display_name = models.CharField(max_length=255)
-    external_id = models.CharField(max_length=255, null=True, blank=True)
+    # NULL, not "", for "no external id": the unique constraint applies only to set ones.
+    external_id = models.CharField(max_length=255, null=True, blank=True)  # noqa: DJ001
     status = models.CharField(
         max_length=16, choices=ConnectionStatus.choices, default=ConnectionStatus.ACTIVE
     )
