@@ -39,6 +39,10 @@ def serialize(value: dict[str, Any]) -> bytes:
 class EncryptedJSONField(models.TextField):  # type: ignore[type-arg]
     """Stores a JSON object as an AES-256-GCM envelope; ``label`` is part of the AAD."""
 
+    # For django-stubs: a dict is assigned (and sealed on save), a Sealed envelope is read.
+    _pyi_private_set_type: "dict[str, Any] | str | None"  # type: ignore[assignment]
+    _pyi_private_get_type: Any
+
     def __init__(self, *args: Any, label: str, **kwargs: Any) -> None:
         self.label = label
         kwargs.setdefault("editable", False)

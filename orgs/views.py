@@ -1,12 +1,13 @@
 from typing import Any
 
+import django_filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from orgs.models import Project, Scope
-from orgs.serializers import ProjectSerializer
+from orgs.models import AuditEvent, Project, Scope
+from orgs.serializers import AuditEventSerializer, ProjectSerializer
 from orgs.services import project_create
 from orgs.viewsets import OrgScopedViewSet
 
@@ -25,3 +26,21 @@ class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgScoped
             org=self.org, name=serializer.validated_data["name"], actor=self.client.actor
         )
         return Response(ProjectSerializer(project).data, status=status.HTTP_201_CREATED)
+
+
+class AuditEventFilter(django_filters.FilterSet):
+    action = django_filters.CharFilter()
+    targetId = django_filters.CharFilter(field_name="target_id")
+
+    class Meta:
+        model = AuditEvent
+        fields = ["action", "targetId"]
+
+
+class AuditEventViewSet(mixins.ListModelMixin, OrgScopedViewSet):
+    """The org's audit log, newest first; read-only (events are append-only)."""
+
+    queryset = AuditEvent.objects.all()
+    serializer_class = AuditEventSerializer
+    filterset_class = AuditEventFilter
+    read_scope = Scope.AUDIT_READ

@@ -16,3 +16,14 @@ class ProjectFactory(factory.django.DjangoModelFactory):  # type: ignore[type-ar
 
     org = factory.SubFactory(OrganizationFactory)
     name = factory.Sequence(lambda n: f"Project {n}")
+
+
+class ConnectionFactory(factory.django.DjangoModelFactory):  # type: ignore[type-arg]
+    class Meta:
+        model = "connections.Connection"
+
+    org = factory.SubFactory(OrganizationFactory)
+    piece_id = "openai"
+    display_name = factory.Sequence(lambda n: f"Connection {n}")
+    value_type = "SECRET_TEXT"
+    value = factory.LazyFunction(lambda: {"type": "SECRET_TEXT", "secret_text": "sk-factory"})

@@ -7,12 +7,16 @@ from drf_spectacular.views import (
     SpectacularSwaggerView,
 )
 
-from orgs.views import ProjectViewSet
+from connections.views import ConnectionViewSet, PieceViewSet
+from orgs.views import AuditEventViewSet, ProjectViewSet
 from weavz.api import views as service_views
 from weavz.api.routers import ApiRouter
 
 router = ApiRouter()
 router.register("projects", ProjectViewSet, basename="project")
+router.register("connections", ConnectionViewSet, basename="connection")
+router.register("pieces", PieceViewSet, basename="piece")
+router.register("audit-events", AuditEventViewSet, basename="audit-event")
 
 api_v1 = [
     path("schema", SpectacularJSONAPIView.as_view(), name="schema"),
