@@ -1,0 +1,1 @@
+"""The benchmark harness (`make bench`). Never imported by the app; never served in production."""
