@@ -3,6 +3,7 @@
 Required values that are missing or malformed stop start-up with a sentence saying how to fix them.
 """
 
+import re
 from pathlib import Path
 
 import environ
@@ -42,9 +43,13 @@ try:
     )
 except EncryptionKeyError as exc:
     raise ImproperlyConfigured(str(exc)) from None
+# /readyz also runs these, imported by dotted path so weavz.api depends on no app. The stored-kid
+# check is a table scan, so each process repeats it at most every READINESS_KIDS_TTL_SECONDS.
+READINESS_CHECKS = ["connections.checks.stored_keys_ready"]
+READINESS_KIDS_TTL_SECONDS = env.int("READINESS_KIDS_TTL_SECONDS", default=60)
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "weavz.admin_site.WeavzAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -62,7 +67,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "weavz.api.middleware.RequestIdMiddleware",
+    "weavz.api.logging.AccessLogMiddleware",
     "weavz.api.middleware.JsonErrorsMiddleware",
+    "weavz.api.throttling.FailedAuthThrottleMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "weavz.api.middleware.BodySizeLimitMiddleware",
@@ -166,6 +173,23 @@ SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# CORS is closed: nothing here sends Access-Control-* headers, so browsers refuse cross-origin
+# reads. The API is for servers holding a bearer key; a browser app calls its own backend.
+
+# Rate limits (weavz/api/throttling.py): per API key, reads and writes budgeted separately;
+# "anon" is per client IP for unauthenticated requests and failed authentication. Empty = off.
+_RATE = r"^\s*$|^\d+/\d*(s|sec|second|m|min|minute|h|hour|d|day)$"
+THROTTLE_RATES = {
+    "read": env.str("THROTTLE_READ_RATE", default="6000/min"),
+    "write": env.str("THROTTLE_WRITE_RATE", default="1200/min"),
+    "anon": env.str("THROTTLE_ANON_RATE", default="600/min"),
+}
+for _scope, _rate in THROTTLE_RATES.items():
+    if not re.match(_RATE, _rate):
+        raise ImproperlyConfigured(
+            f"THROTTLE_{_scope.upper()}_RATE={_rate!r} is malformed: use e.g. 6000/min, 100/s, "
+            "50000/hour, or leave it empty to switch that limit off."
+        )
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["orgs.auth.ApiKeyAuthentication"],
@@ -179,6 +203,10 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "weavz.api.errors.exception_handler",
     "UNAUTHENTICATED_USER": None,
     "DATETIME_FORMAT": "%Y-%m-%dT%H:%M:%S.%fZ",
+    "DEFAULT_THROTTLE_CLASSES": ["weavz.api.throttling.ApiThrottle"],
+    "DEFAULT_THROTTLE_RATES": THROTTLE_RATES,
+    # How many proxies append to X-Forwarded-For; 0 trusts only REMOTE_ADDR for the client IP.
+    "NUM_PROXIES": env.int("NUM_PROXIES", default=1 if env.bool("BEHIND_TLS_PROXY", False) else 0),
 }
 
 SPECTACULAR_SETTINGS = {
@@ -195,12 +223,28 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1",
 }
 
+# One JSON object per line on stderr (LOG_FORMAT=plain for humans); every handler redacts
+# secrets (weavz/api/logging.py). weavz.request is the per-request access line.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"redact": {"()": "weavz.api.logging.RedactingFilter"}},
+    "formatters": {
+        "json": {"()": "weavz.api.logging.JsonFormatter"},
+        "plain": {
+            "()": "weavz.api.logging.PlainFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": env.str("LOG_FORMAT", default="json"),
+            "filters": ["redact"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.request": {"level": "ERROR"}},
+    # The access line covers every request; django.request would repeat each 4xx as a warning.
+    "loggers": {"django.request": {"level": "ERROR"}, "django.server": {"level": "WARNING"}},
 }
 CSRF_FAILURE_VIEW = "weavz.api.errors.csrf_failure"
