@@ -173,15 +173,16 @@ def rotate(
                 new = ring.reencrypt(old, value_field.context(pk))
             except DecryptionError as exc:
                 failure = RowFailure(id=pk, kid=_stored_kid(old), reason=str(exc))
-                logger.warning(
-                    "rotate: %s under kid %s does not decrypt: %s",
-                    failure.id,
-                    failure.kid,
-                    failure.reason,
-                )
                 result.failed += 1
                 if on_failure is not None:
                     on_failure(failure)
+                else:
+                    logger.warning(
+                        "rotate: %s under kid %s does not decrypt: %s",
+                        failure.id,
+                        failure.kid,
+                        failure.reason,
+                    )
                 continue
             pairs.append((pk, str(old), new))
         if dry_run:

@@ -50,7 +50,8 @@ class Command(BaseCommand):
         )
 
         def report(failure: RowFailure) -> None:
-            progress.write(f"FAILED {failure.id} kid={failure.kid}: {failure.reason}", sys.stderr)
+            with tqdm.external_write_mode(file=sys.stderr):
+                self.stderr.write(f"FAILED {failure.id} kid={failure.kid}: {failure.reason}")
 
         with progress:
             result = rotate(

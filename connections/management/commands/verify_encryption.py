@@ -40,7 +40,8 @@ class Command(BaseCommand):
 
         def report(failure: RowFailure) -> None:
             # Streamed as found, so memory does not grow with the number of failures.
-            progress.write(f"FAILED {failure.id} kid={failure.kid}: {failure.reason}", sys.stderr)
+            with tqdm.external_write_mode(file=sys.stderr):
+                self.stderr.write(f"FAILED {failure.id} kid={failure.kid}: {failure.reason}")
 
         with progress:
             result = verify(batch_size=batch_size, on_batch=progress.update, on_failure=report)
