@@ -1,0 +1,199 @@
+"""Rate limits: fixed-window counters on Django's cache, one cache round trip per request.
+
+DRF's ``SimpleRateThrottle`` keeps a list of timestamps per client and does a get and a set per
+request (two round trips, and a read-modify-write race between replicas). A fixed window is one
+atomic increment: on Redis an ``INCR`` and an ``EXPIRE`` pipelined together; on the local-memory
+cache (one process, no network) ``incr`` falling back to ``add``.
+
+Who is counted: an authenticated request by its API key id, anything else by client IP (which
+honours ``NUM_PROXIES`` for ``X-Forwarded-For``). Reads (GET, HEAD, OPTIONS) and writes have
+separate budgets. Rates come from ``REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]`` (set from the
+environment in settings): ``"6000/min"``; an empty rate switches that budget off.
+
+DRF authenticates before it throttles, so a request with a bad key is answered 401 before any
+throttle runs. ``FailedAuthThrottleMiddleware`` counts those 401s per client IP against the
+``anon`` rate and, past it, answers 429 without touching the database.
+"""
+
+import logging
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from django.core.cache import caches
+from django.core.cache.backends.base import BaseCache
+from django.core.cache.backends.redis import RedisCache
+from django.http import HttpRequest, HttpResponse
+from rest_framework.permissions import SAFE_METHODS
+from rest_framework.request import Request
+from rest_framework.settings import api_settings
+from rest_framework.throttling import BaseThrottle
+
+from weavz.api.errors import error_response
+
+if TYPE_CHECKING:
+    from rest_framework.views import APIView
+
+logger = logging.getLogger("weavz.throttling")
+
+CACHE_ALIAS = "default"
+KEY_PREFIX = "throttle"
+_PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+@dataclass(frozen=True)
+class Rate:
+    limit: int
+    seconds: int
+
+
+@lru_cache(maxsize=32)
+def parse_rate(rate: str | None) -> Rate | None:
+    """``"6000/min"`` -> Rate(6000, 60); ``"100/10s"`` -> Rate(100, 10); empty -> None (off)."""
+    if not rate or not rate.strip():
+        return None
+    try:
+        count, period = rate.strip().split("/")
+        digits = "".join(ch for ch in period if ch.isdigit())
+        unit = period[len(digits) :][:1].lower()
+        limit, seconds = int(count), int(digits or 1) * _PERIODS[unit]
+    except (ValueError, KeyError):
+        raise ValueError(
+            f"Malformed throttle rate {rate!r}: use N/s, N/min, N/hour or N/day."
+        ) from None
+    if limit < 1 or seconds < 1:
+        raise ValueError(f"Malformed throttle rate {rate!r}: the count must be at least 1.")
+    return Rate(limit, seconds)
+
+
+def rate_for(scope: str) -> Rate | None:
+    # Looked up per request (a dict lookup; parsing is cached) so override_settings works.
+    return parse_rate(api_settings.DEFAULT_THROTTLE_RATES.get(scope))
+
+
+_last_outage_log = 0.0
+
+
+def hit(key: str, window_seconds: int, *, cache: BaseCache | None = None) -> int:
+    """Adds one to the counter ``key`` (created for ``window_seconds``) and returns it.
+
+    If the cache is unreachable the request is let through (returns 0): an outage of the
+    throttle store must not become an outage of the API. That is logged at most once a minute.
+    """
+    global _last_outage_log
+    cache = cache or caches[CACHE_ALIAS]
+    try:
+        if isinstance(cache, RedisCache):
+            full_key = cache.make_and_validate_key(key)
+            client = cache._cache.get_client(full_key, write=True)  # type: ignore[attr-defined]
+            pipe = client.pipeline(transaction=False)
+            pipe.incr(full_key)
+            pipe.expire(full_key, window_seconds + 1)
+            count, _ = pipe.execute()
+            return int(count)
+        try:
+            return int(cache.incr(key))
+        except ValueError:
+            if cache.add(key, 1, window_seconds + 1):
+                return 1
+            return int(cache.incr(key))
+    except Exception as exc:  # any cache/driver error: fail open, loudly
+        now = time.monotonic()
+        if now - _last_outage_log > 60:
+            _last_outage_log = now
+            logger.warning("throttle cache unavailable, not limiting: %s", type(exc).__name__)
+        return 0
+
+
+@dataclass(frozen=True)
+class Verdict:
+    allowed: bool
+    wait: float
+
+
+def check(scope: str, ident: str, rate: Rate, *, now: float | None = None) -> Verdict:
+    """Counts one hit for ``ident`` in ``scope``'s current window."""
+    now = time.time() if now is None else now
+    window = int(now // rate.seconds)
+    count = hit(f"{KEY_PREFIX}:{scope}:{ident}:{window}", rate.seconds)
+    return Verdict(allowed=count <= rate.limit, wait=(window + 1) * rate.seconds - now)
+
+
+def client_ip(request: HttpRequest | Request) -> str:
+    return str(BaseThrottle().get_ident(request))  # type: ignore[arg-type]
+
+
+class ApiThrottle(BaseThrottle):
+    """Per API key (per client IP when unauthenticated); separate read and write budgets."""
+
+    def __init__(self) -> None:
+        self._wait: float | None = None
+
+    def allow_request(self, request: Request, view: "APIView") -> bool:
+        key_id = getattr(request.user, "key_id", None)
+        if key_id:
+            scope = "read" if request.method in SAFE_METHODS else "write"
+            ident = str(key_id)
+        else:
+            scope, ident = "anon", client_ip(request)
+        rate = rate_for(scope)
+        if rate is None:
+            return True
+        verdict = check(scope, ident, rate)
+        self._wait = verdict.wait
+        return verdict.allowed
+
+    def wait(self) -> float | None:
+        return self._wait
+
+
+def rate_limited(request: HttpRequest, wait: float) -> HttpResponse:
+    retry_after = max(1, math.ceil(wait))
+    response = error_response(
+        "RATE_LIMITED",
+        f"Too many requests; retry in {retry_after} seconds.",
+        429,
+        request=request,
+    )
+    response["Retry-After"] = str(retry_after)
+    return response
+
+
+class FailedAuthThrottleMiddleware:
+    """Per-IP limit on failed authentication (401) under ``/api/``.
+
+    Counting costs one cache round trip, and only on a 401. Once an IP is over the ``anon``
+    rate, this process answers its API requests 429 until the window ends without doing any
+    work; the decision is local, but the count is shared, so every replica reaches it on that
+    IP's next failure there.
+    """
+
+    MAX_BLOCKED = 10_000
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.blocked_until: dict[str, float] = {}
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not request.path.startswith("/api/"):
+            return self.get_response(request)
+        ip = client_ip(request)
+        now = time.time()
+        until = self.blocked_until.get(ip)
+        if until is not None:
+            if until > now:
+                return rate_limited(request, until - now)
+            del self.blocked_until[ip]
+        response = self.get_response(request)
+        rate = rate_for("anon") if response.status_code == 401 else None
+        if rate is not None:
+            verdict = check("auth-failed", ip, rate, now=now)
+            if not verdict.allowed:
+                if len(self.blocked_until) >= self.MAX_BLOCKED:
+                    self.blocked_until.clear()
+                self.blocked_until[ip] = now + verdict.wait
+                return rate_limited(request, verdict.wait)
+        return response
