@@ -8,6 +8,7 @@ from django.db.models import Q
 from connections.fields import EncryptedJSONField
 from orgs.models import Organization, Project
 from weavz.api.ids import id_field
+from weavz.api.timestamps import UpdatedAtField, created_at_field
 
 
 class Piece(models.Model):
@@ -53,8 +54,8 @@ class Connection(models.Model):
     # The value's type is metadata (admin filters on it); the value itself is only ciphertext.
     value_type = models.CharField(max_length=16)
     value = EncryptedJSONField(label="connections.value")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = created_at_field()
+    updated_at = UpdatedAtField()
 
     class Meta:
         constraints = [

@@ -4,6 +4,7 @@ Required values that are missing or malformed stop start-up with a sentence sayi
 """
 
 import re
+import warnings
 from pathlib import Path
 
 import environ
@@ -151,8 +152,10 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
-# Without collectstatic (quick start, tests) whitenoise serves straight from the finders.
+# Without collectstatic (quick start, tests) whitenoise serves straight from the finders, and
+# its warning that STATIC_ROOT does not exist yet is expected.
 WHITENOISE_USE_FINDERS = True
+warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
 
 # Request bodies above this are answered 413 PAYLOAD_TOO_LARGE before any parsing.
 MAX_REQUEST_BODY_BYTES = env.int("MAX_REQUEST_BODY_BYTES", default=1024 * 1024)

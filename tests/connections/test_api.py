@@ -390,3 +390,13 @@ def test_pieces_are_listed_by_name_with_props_for_custom_auth(api):
     }
     assert "props" not in api.get("/api/v1/pieces/slack").json()
     _error(api.get("/api/v1/pieces/nope"), 404, "NOT_FOUND")
+
+
+def test_a_new_connection_has_equal_timestamps_and_an_update_moves_updated_at(api):
+    created = _create(api, OPENAI)
+    assert created["createdAt"] == created["updatedAt"]
+    updated = api.patch(
+        f"/api/v1/connections/{created['id']}", {"displayName": "B"}, format="json"
+    ).json()
+    assert updated["createdAt"] == created["createdAt"]
+    assert updated["updatedAt"] > created["updatedAt"]
