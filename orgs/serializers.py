@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from orgs.models import AuditEvent, Project
+from weavz.api.serializers import StrictSerializer
 
 
 class ProjectSerializer(serializers.ModelSerializer[Project]):
@@ -9,14 +10,21 @@ class ProjectSerializer(serializers.ModelSerializer[Project]):
     class Meta:
         model = Project
         fields = ["id", "name", "createdAt"]
-        read_only_fields = ["id"]
-        extra_kwargs = {"name": {"min_length": 1, "max_length": 255}}
+        read_only_fields = ["id", "name"]
+
+
+class ProjectCreateSerializer(StrictSerializer):
+    name = serializers.CharField(min_length=1, max_length=255)
 
 
 class AuditEventSerializer(serializers.ModelSerializer[AuditEvent]):
-    targetId = serializers.CharField(source="target_id", read_only=True)
+    targetId = serializers.SerializerMethodField()
     createdAt = serializers.DateTimeField(source="created_at", read_only=True)
+    metadata = serializers.DictField(read_only=True)
 
     class Meta:
         model = AuditEvent
         fields = ["id", "action", "actor", "targetId", "createdAt", "metadata"]
+
+    def get_targetId(self, event: AuditEvent) -> str | None:
+        return event.target_id or None

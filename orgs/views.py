@@ -7,7 +7,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from orgs.models import AuditEvent, Project, Scope
-from orgs.serializers import AuditEventSerializer, ProjectSerializer
+from orgs.serializers import AuditEventSerializer, ProjectCreateSerializer, ProjectSerializer
 from orgs.services import project_create
 from orgs.viewsets import OrgScopedViewSet
 
@@ -18,9 +18,9 @@ class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgScoped
     read_scope = Scope.PROJECTS_READ
     write_scope = Scope.PROJECTS_WRITE
 
-    @extend_schema(responses={201: ProjectSerializer})
+    @extend_schema(request=ProjectCreateSerializer, responses={201: ProjectSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        serializer = ProjectSerializer(data=request.data)
+        serializer = ProjectCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         project = project_create(
             org=self.org, name=serializer.validated_data["name"], actor=self.client.actor
