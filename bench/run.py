@@ -1,0 +1,609 @@
+"""`make bench`: seed, serve (API and two floors, same gunicorn settings), drive with wrk, report.
+
+    python -m bench [--rows 100000] [--duration 8] [--rounds 3] [--concurrency 16] …
+
+Plain Python on purpose: Django runs only in subprocesses (seeding, query counting, rotation)
+and in the gunicorn servers, each pointed at its own database and keyring.
+
+Soundness on a shared, noisy machine: every (scenario, server) pair is warmed up first; rounds
+rotate the server order (A B C, B C A, C A B …) so drift hits every server alike; each figure is
+the median over rounds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import contextlib
+import json
+import os
+import platform
+import secrets
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from bench.config import BENCH_DIR, PYTHON, RESULTS_DIR, ROOT, app_env, db_url
+
+WRK_DIR = BENCH_DIR / "wrk"
+GUNICORN = str(Path(PYTHON).parent / "gunicorn")
+
+# What each server runs: (WSGI app, settings module, database).
+SERVERS = {
+    "api": ("weavz.wsgi:application", "weavz.settings", "weavz_bench"),
+    "raw": ("bench.raw_app:application", "weavz.settings", "weavz_bench"),
+    "django": ("weavz.wsgi:application", "bench.django_floor.settings", "weavz_bench"),
+    "api@10k": ("weavz.wsgi:application", "weavz.settings", "weavz_bench_small"),
+}
+FLOORS = ("raw", "django")
+SCENARIOS = ("get", "list", "deep", "resolve", "create", "healthz")
+TARGETS = {"get": 0.5, "list": 0.4, "resolve": 0.4}
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def new_key() -> str:
+    return base64.b64encode(secrets.token_bytes(32)).decode()
+
+
+@dataclass
+class Server:
+    name: str
+    port: int
+    process: subprocess.Popen[bytes]
+    log_path: Path
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def worker_pids(self) -> list[int]:
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        try:
+            return [int(p) for p in children.read_text().split()]
+        except OSError:
+            return []
+
+    def worker_rss_mb(self) -> list[float]:
+        sizes = []
+        for pid in self.worker_pids():
+            try:
+                status = Path(f"/proc/{pid}/status").read_text()
+            except OSError:
+                continue
+            kb = next(int(line.split()[1]) for line in status.splitlines() if line[:6] == "VmRSS:")
+            sizes.append(round(kb / 1024, 1))
+        return sizes
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+@dataclass
+class Bench:
+    args: argparse.Namespace
+    keys: dict[str, str] = field(default_factory=dict)
+    seeds: dict[str, dict[str, Any]] = field(default_factory=dict)
+    servers: dict[str, Server] = field(default_factory=dict)
+    token: str = field(default_factory=lambda: secrets.token_hex(4))
+
+    def env(self, settings_module: str, database: str, **extra: str) -> dict[str, str]:
+        return app_env(
+            db_url(database),
+            encryption_key=self.keys["current"],
+            previous_keys=self.keys["previous"],
+            secret_key=self.keys["secret"],
+            settings_module=settings_module,
+            extra=extra,
+        )
+
+    # --- 1. seeding ---------------------------------------------------------------------------
+    def seed(self) -> None:
+        self.keys = {"current": new_key(), "previous": new_key(), "secret": secrets.token_hex(32)}
+        for database, rows in (("weavz_bench", self.args.rows), ("weavz_bench_small", 10_000)):
+            log(f"seeding {database} with {rows:,} connections (values sealed under an old key)")
+            env = self.env("weavz.settings", database, BENCH_SEAL_KEY=self.keys["previous"])
+            done = subprocess.run(
+                [PYTHON, "-m", "bench.seed", "--db", database, "--rows", str(rows), "--json"],
+                env=env,
+                cwd=ROOT,
+                stdout=subprocess.PIPE,
+                check=True,
+            )
+            self.seeds[database] = json.loads(done.stdout)
+        RESULTS_DIR.mkdir(exist_ok=True)
+        big = self.seeds["weavz_bench"]
+        (RESULTS_DIR / "get-ids.txt").write_text("\n".join(big["getIds"]) + "\n")
+        (RESULTS_DIR / "resolve-users.txt").write_text(
+            "\n".join(big["resolveExternalIds"] or ["nobody"]) + "\n"
+        )
+
+    # --- 2. serving ---------------------------------------------------------------------------
+    def start_servers(self) -> None:
+        extra = {}
+        if self.args.workers:
+            extra["WEB_CONCURRENCY"] = str(self.args.workers)
+        if self.args.worker_class:
+            extra["GUNICORN_WORKER_CLASS"] = self.args.worker_class
+        if self.args.threads:
+            extra["GUNICORN_THREADS"] = str(self.args.threads)
+        for name, (app, settings_module, database) in SERVERS.items():
+            port = free_port()
+            log_path = RESULTS_DIR / f"server-{name.replace('@', '-')}.log"
+            env = self.env(settings_module, database, GUNICORN_BIND=f"127.0.0.1:{port}", **extra)
+            process = subprocess.Popen(
+                [GUNICORN, "-c", str(ROOT / "gunicorn.conf.py"), app],
+                env=env,
+                cwd=ROOT,
+                stdout=log_path.open("wb"),
+                stderr=subprocess.STDOUT,
+            )
+            self.servers[name] = Server(name, port, process, log_path)
+        for server in self.servers.values():
+            wait_ready(server)
+        workers = {n: len(s.worker_pids()) for n, s in self.servers.items()}
+        log(f"servers up: {workers} workers each")
+
+    def stop_servers(self) -> None:
+        for server in self.servers.values():
+            server.stop()
+
+    # --- 3. driving ---------------------------------------------------------------------------
+    def scenario(self, name: str, database: str = "weavz_bench") -> dict[str, Any]:
+        seed = self.seeds[database]
+        listing = f"/api/v1/connections?pieceName={seed['listPiece']}&limit=50"
+        spec: dict[str, Any] = {
+            "get": {"script": "get.lua", "path": "/", "data": "get-ids.txt"},
+            "list": {"script": "plain.lua", "path": listing},
+            "deep": {"script": "plain.lua", "path": f"{listing}&cursor={seed['deepCursor']}"},
+            "create": {"script": "create.lua", "path": "/", "piece": seed["createPiece"]},
+            "resolve": {
+                "script": "resolve.lua",
+                "path": "/",
+                "data": "resolve-users.txt",
+                "piece": seed["resolvePiece"],
+            },
+            "healthz": {"script": "plain.lua", "path": "/healthz"},
+        }[name]
+        return spec
+
+    def wrk(
+        self, server: Server, scenario: str, seconds: float, database: str = "weavz_bench"
+    ) -> dict[str, Any]:
+        spec = self.scenario(scenario, database)
+        env = dict(os.environ)
+        env.update(
+            BENCH_API_KEY=self.seeds[database]["apiKey"],
+            BENCH_WRK_DIR=str(WRK_DIR),
+            BENCH_DATA_FILE=str(RESULTS_DIR / spec.get("data", "get-ids.txt")),
+            BENCH_PIECE=spec.get("piece", ""),
+            BENCH_RUN_TOKEN=f"{self.token}-{server.name}-{time.monotonic_ns()}",
+        )
+        command = [
+            "wrk",
+            f"-t{self.args.wrk_threads}",
+            f"-c{self.args.concurrency}",
+            f"-d{max(1, round(seconds))}s",
+            "--timeout",
+            "10s",
+            "-s",
+            str(WRK_DIR / spec["script"]),
+            server.base + spec["path"],
+        ]
+        done = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+        line = next(
+            (x for x in done.stdout.splitlines() if x.startswith("BENCH ")),
+            None,
+        )
+        if line is None:
+            raise RuntimeError(f"wrk printed no summary: {done.stdout} {done.stderr}")
+        raw = json.loads(line[6:])
+        errors = raw["non2xx"] + raw["connect"] + raw["read"] + raw["write"] + raw["timeout"]
+        return {
+            "rps": raw["requests"] / (raw["duration_us"] / 1e6),
+            "p50_ms": raw["p50"] / 1000,
+            "p99_ms": raw["p99"] / 1000,
+            "requests": raw["requests"],
+            "non2xx": raw["non2xx"],
+            "errors": errors,
+        }
+
+    def preflight(self, scenario: str, server: Server) -> None:
+        """One request through urllib: 2xx and the right shape, else the run is meaningless."""
+        database = "weavz_bench_small" if server.name == "api@10k" else "weavz_bench"
+        seed = self.seeds[database]
+        spec = self.scenario(scenario, database)
+        path, body = spec["path"], None
+        if scenario == "get":
+            path = f"/api/v1/connections/{seed['getIds'][0]}"
+        elif scenario == "create":
+            path = "/api/v1/connections"
+            body = {
+                "pieceName": seed["createPiece"],
+                "displayName": "Preflight",
+                "externalId": f"preflight-{self.token}-{server.name}",
+                "value": {"type": "SECRET_TEXT", "secret_text": "sk-preflight"},
+            }
+        elif scenario == "resolve":
+            path = "/api/v1/connections/resolve"
+            users = seed["resolveExternalIds"] or ["nobody"]
+            body = {"pieceName": seed["resolvePiece"], "externalId": users[0]}
+        status, answer = http(server, path, seed["apiKey"], body)
+        problem = None
+        if not 200 <= status < 300:
+            problem = f"status {status}: {answer}"
+        elif scenario == "deep" and answer["data"][0]["id"] != seed["deepFirstId"]:
+            problem = f"deep page starts at {answer['data'][0]['id']}, not {seed['deepFirstId']}"
+        elif scenario in ("list", "deep") and (len(answer["data"]) != 50 or not answer["next"]):
+            problem = f"{len(answer['data'])} rows, next={answer['next']!r}"
+        elif scenario == "resolve" and answer.get("source") != "EXTERNAL_ID":
+            problem = f"source {answer.get('source')!r}"
+        if problem:
+            raise RuntimeError(f"preflight {scenario} on {server.name} failed: {problem}")
+
+    def run_scenarios(self) -> dict[str, Any]:
+        results: dict[str, Any] = {}
+        for scenario in self.args.scenarios:
+            names = ["api", *FLOORS] + (["api@10k"] if scenario == "list" else [])
+            if scenario == "resolve" and not self.seeds["weavz_bench"]["policies"]:
+                log("resolve: no policies model, skipped")
+                continue
+            for name in names:
+                self.preflight(scenario, self.servers[name])
+            runs: dict[str, list[dict[str, Any]]] = {name: [] for name in names}
+            for name in names:  # warm-up: imports, connections, caches, JIT of nothing
+                self.wrk(self.servers[name], scenario, self.args.warmup, database_of(name))
+            for round_no in range(self.args.rounds):
+                order = names[round_no % len(names) :] + names[: round_no % len(names)]
+                for name in order:
+                    runs[name].append(
+                        self.wrk(
+                            self.servers[name], scenario, self.args.duration, database_of(name)
+                        )
+                    )
+            results[scenario] = {name: summarize(r) for name, r in runs.items()}
+            api = results[scenario]["api"]
+            log(
+                f"{scenario:8} api {api['rps']:7.0f} req/s p50 {api['p50_ms']:6.2f} ms | "
+                + " | ".join(f"{n} {results[scenario][n]['rps']:7.0f}" for n in names if n != "api")
+            )
+        return results
+
+    # --- 4. the rest --------------------------------------------------------------------------
+    def count_queries(self) -> dict[str, Any]:
+        seed = json.dumps(self.seeds["weavz_bench"]).encode()
+        out = {}
+        for target, settings_module in (
+            ("api", "weavz.settings"),
+            ("django", "bench.django_floor.settings"),
+            ("raw", "weavz.settings"),
+        ):
+            done = subprocess.run(
+                [PYTHON, "-m", "bench.queries", target.replace("api", "app"), self.token],
+                input=seed,
+                env=self.env(settings_module, "weavz_bench"),
+                cwd=ROOT,
+                capture_output=True,
+                check=True,
+            )
+            out[target] = json.loads(done.stdout)
+        return out
+
+    def rotation(self) -> dict[str, Any] | None:
+        command = ROOT / "connections" / "management" / "commands" / "rotate_encryption_key.py"
+        if not command.exists():
+            log("rotation: rotate_encryption_key does not exist yet, skipped")
+            return None
+        server = self.servers["api"]
+        seed = self.seeds["weavz_bench"]
+        env = dict(os.environ)
+        env.update(
+            BENCH_API_KEY=seed["apiKey"],
+            BENCH_WRK_DIR=str(WRK_DIR),
+            BENCH_DATA_FILE=str(RESULTS_DIR / "get-ids.txt"),
+        )
+        # The API keeps answering GETs while every seeded row is re-encrypted.
+        load = subprocess.Popen(
+            [
+                "wrk",
+                f"-t{self.args.wrk_threads}",
+                f"-c{self.args.concurrency}",
+                "-d600s",
+                "-s",
+                str(WRK_DIR / "get.lua"),
+                server.base + "/",
+            ],
+            env=env,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        time.sleep(1)
+        started = time.perf_counter()
+        done = subprocess.run(
+            [PYTHON, "manage.py", "rotate_encryption_key", "--json"],
+            env=self.env("weavz.settings", "weavz_bench"),
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
+        elapsed = time.perf_counter() - started
+        load.send_signal(signal.SIGINT)
+        wrk_out, _ = load.communicate(timeout=30)
+        if done.returncode != 0:
+            raise RuntimeError(f"rotate_encryption_key failed: {done.stderr[-2000:]}")
+        summary = json.loads(done.stdout.strip().splitlines()[-1])
+        line = next((x for x in wrk_out.splitlines() if x.startswith("BENCH ")), None)
+        during = json.loads(line[6:]) if line else None
+        result = {
+            "rotated": summary.get("rotated"),
+            "failed": summary.get("failed"),
+            "remaining": summary.get("remaining"),
+            "seconds": round(elapsed, 2),
+            "rowsPerSecond": round((summary.get("rotated") or 0) / elapsed),
+        }
+        if during:
+            result["apiDuring"] = {
+                "rps": round(during["requests"] / (during["duration_us"] / 1e6)),
+                "p50_ms": round(during["p50"] / 1000, 2),
+                "p99_ms": round(during["p99"] / 1000, 2),
+                "errors": during["non2xx"]
+                + during["connect"]
+                + during["read"]
+                + during["write"]
+                + during["timeout"],
+            }
+        log(f"rotation: {result}")
+        return result
+
+
+def database_of(server_name: str) -> str:
+    return SERVERS[server_name][2]
+
+
+def summarize(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "rps": round(statistics.median(r["rps"] for r in runs), 1),
+        "p50_ms": round(statistics.median(r["p50_ms"] for r in runs), 2),
+        "p99_ms": round(statistics.median(r["p99_ms"] for r in runs), 2),
+        "errors": sum(r["errors"] for r in runs),
+        "requests": sum(r["requests"] for r in runs),
+        "rounds": [round(r["rps"]) for r in runs],
+    }
+
+
+def http(
+    server: Server, path: str, api_key: str, body: dict[str, Any] | None = None
+) -> tuple[int, Any]:
+    request = urllib.request.Request(  # noqa: S310 - a local http URL we built
+        server.base + path,
+        data=json.dumps(body).encode() if body is not None else None,
+        headers={
+            "Authorization": f"Bearer {api_key}",
+            "X-Forwarded-Proto": "https",
+            "Content-Type": "application/json",
+        },
+        method="POST" if body is not None else "GET",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()[:500]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def wait_ready(server: Server, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            raise RuntimeError(f"{server.name} exited; see {server.log_path}")
+        try:
+            status, _ = http(server, "/healthz", "")
+            if status == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"{server.name} did not answer /healthz in {timeout}s")
+
+
+def ensure_wrk() -> None:
+    if shutil.which("wrk"):
+        return
+    if shutil.which("apt-get") and os.geteuid() == 0:
+        log("wrk (the HTTP load generator) is missing: installing it with `apt-get install -y wrk`")
+        subprocess.run(["apt-get", "install", "-y", "wrk"], check=True)
+        return
+    sys.exit("wrk is missing: install it (`sudo apt-get install wrk` on Debian/Ubuntu).")
+
+
+def machine() -> dict[str, Any]:
+    cpu = ""
+    with contextlib.suppress(OSError, StopIteration):
+        cpu = next(
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        )
+    pg = subprocess.run(
+        ["psql", db_url("weavz_bench"), "-Atc", "SHOW server_version"],
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memoryGb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
+        "python": platform.python_version(),
+        "postgresql": pg,
+        "kernel": platform.release(),
+    }
+
+
+def ratio(a: float, b: float) -> float | None:
+    return round(a / b, 2) if b else None
+
+
+def markdown(report: dict[str, Any]) -> str:
+    lines = [
+        f"Machine: {report['machine']['cpu']}, {report['machine']['cores']} cores, "
+        f"PostgreSQL {report['machine']['postgresql']}, Python {report['machine']['python']}. "
+        f"{report['rows']:,} connections; gunicorn {report['gunicorn']}; wrk "
+        f"-c{report['concurrency']}, {report['rounds']} rounds × {report['duration']}s, medians.",
+        "",
+        "| scenario | API req/s | p50 ms | p99 ms | raw floor req/s | Django floor req/s "
+        "| API/raw | API/Django | queries (API/Django/raw) | errors |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---|---:|",
+    ]
+    queries = report.get("queries", {})
+    for scenario, by_server in report["scenarios"].items():
+        api, raw, dj = by_server["api"], by_server["raw"], by_server["django"]
+        q = "/".join(
+            str(queries.get(t, {}).get(scenario, {}).get("queries", "?"))
+            for t in ("api", "django", "raw")
+        )
+        errors = sum(s["errors"] for s in by_server.values())
+        lines.append(
+            f"| {scenario} | {api['rps']:.0f} | {api['p50_ms']:.2f} | {api['p99_ms']:.2f} "
+            f"| {raw['rps']:.0f} | {dj['rps']:.0f} | {ratio(api['rps'], raw['rps'])} "
+            f"| {ratio(api['rps'], dj['rps'])} | {q} | {errors} |"
+        )
+    lines.append("")
+    for line in report["checks"]:
+        lines.append(f"- {line}")
+    return "\n".join(lines)
+
+
+def checks(report: dict[str, Any]) -> list[str]:
+    out = []
+    scenarios = report["scenarios"]
+    for scenario, floor in TARGETS.items():
+        if scenario in scenarios:
+            r = ratio(scenarios[scenario]["api"]["rps"], scenarios[scenario]["raw"]["rps"]) or 0
+            mark = "PASS" if r >= floor else "FAIL"
+            out.append(f"{mark} {scenario}: API/raw {r} (target ≥ {floor})")
+    if "list" in scenarios and "deep" in scenarios:
+        first, deep = scenarios["list"]["api"]["p50_ms"], scenarios["deep"]["api"]["p50_ms"]
+        r = ratio(deep, first) or 0
+        out.append(
+            f"{'PASS' if r <= 1.3 else 'FAIL'} deep page {report['deepPage']} p50 "
+            f"{deep} ms = {r}× first page {first} ms (target ≤ 1.3)"
+        )
+        small = scenarios["list"].get("api@10k")
+        if small:
+            r = ratio(first, small["p50_ms"]) or 0
+            out.append(
+                f"{'PASS' if r <= 1.3 else 'FAIL'} list p50 at {report['rows']:,} rows {first} ms "
+                f"= {r}× at 10,000 rows {small['p50_ms']} ms (target ≤ 1.3)"
+            )
+    for scenario in ("get", "list", "resolve"):
+        n = report.get("queries", {}).get("api", {}).get(scenario, {}).get("queries")
+        if n is not None:
+            out.append(f"{'PASS' if n <= 2 else 'FAIL'} {scenario}: {n} queries (target ≤ 2)")
+    errors = sum(s["errors"] for by in scenarios.values() for s in by.values())
+    out.append(f"{'PASS' if errors == 0 else 'FAIL'} errors (non-2xx, socket): {errors}")
+    rotation = report.get("rotation")
+    if rotation:
+        during = rotation.get("apiDuring", {})
+        out.append(
+            f"{'PASS' if rotation['rowsPerSecond'] >= 5000 else 'FAIL'} rotation: "
+            f"{rotation['rotated']:,} rows in {rotation['seconds']}s = "
+            f"{rotation['rowsPerSecond']:,} rows/s (target ≥ 5,000); API meanwhile "
+            f"{during.get('rps')} req/s, p99 {during.get('p99_ms')} ms, "
+            f"{during.get('errors')} errors"
+        )
+    seed = report["seed"]
+    out.append(f"seeding: {seed['rows']:,} rows at {seed['rowsPerSecond']:,} rows/s (COPY)")
+    rss = report.get("workerRssMb", {})
+    out.append(
+        "worker RSS (MB, median): "
+        + ", ".join(f"{n} {statistics.median(v) if v else '?'}" for n, v in rss.items())
+    )
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Benchmark the API against its floors.")
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--duration", type=float, default=8, help="seconds per measured run")
+    parser.add_argument("--warmup", type=float, default=2, help="seconds of warm-up per server")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--wrk-threads", type=int, default=1)
+    parser.add_argument("--workers", type=int, help="WEB_CONCURRENCY (default: gunicorn.conf)")
+    parser.add_argument("--worker-class", help="GUNICORN_WORKER_CLASS (sync, gthread)")
+    parser.add_argument("--threads", type=int, help="GUNICORN_THREADS (gthread)")
+    parser.add_argument("--scenarios", nargs="+", default=list(SCENARIOS), choices=SCENARIOS)
+    parser.add_argument("--no-rotation", action="store_true")
+    parser.add_argument("--out", type=Path, default=RESULTS_DIR / "latest.json")
+    args = parser.parse_args(argv)
+
+    ensure_wrk()
+    RESULTS_DIR.mkdir(exist_ok=True)
+    bench = Bench(args)
+    bench.seed()
+    bench.start_servers()
+    try:
+        scenarios = bench.run_scenarios()
+        rss = {name: s.worker_rss_mb() for name, s in bench.servers.items()}
+        queries = bench.count_queries()
+        rotation = None if args.no_rotation else bench.rotation()
+    finally:
+        bench.stop_servers()
+    big = bench.seeds["weavz_bench"]
+    report: dict[str, Any] = {
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": machine(),
+        "rows": args.rows,
+        "duration": args.duration,
+        "rounds": args.rounds,
+        "concurrency": args.concurrency,
+        "gunicorn": gunicorn_summary(args),
+        "deepPage": big["deepPage"],
+        "seed": {k: big[k] for k in ("rows", "seedSeconds", "rowsPerSecond")},
+        "scenarios": scenarios,
+        "queries": queries,
+        "workerRssMb": rss,
+        "rotation": rotation,
+    }
+    report["checks"] = checks(report)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(report, indent=2) + "\n")
+    print(markdown(report))
+    log(f"results: {args.out}")
+    return 0
+
+
+def gunicorn_summary(args: argparse.Namespace) -> str:
+    workers = args.workers or os.environ.get("WEB_CONCURRENCY") or 2 * (os.cpu_count() or 1) + 1
+    kind = args.worker_class or os.environ.get("GUNICORN_WORKER_CLASS") or "sync"
+    threads = args.threads or os.environ.get("GUNICORN_THREADS") or 1
+    return f"{workers} {kind} workers" + (f" × {threads} threads" if kind == "gthread" else "")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
