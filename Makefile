@@ -36,6 +36,12 @@ format: $(VENV)/.installed
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+# Seeds weavz_bench* databases on PostgreSQL (BENCH_PG_URL, default postgres://postgres@127.0.0.1:5432),
+# serves the API and two floors with gunicorn, drives them with wrk. Quick check:
+#   make bench BENCH_ARGS="--rows 5000 --duration 3"
+bench: $(VENV)/.installed
+	$(PY) -m bench $(BENCH_ARGS)
+
 schema: $(VENV)/.installed
 	$(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
 
