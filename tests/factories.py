@@ -27,3 +27,12 @@ class ConnectionFactory(factory.django.DjangoModelFactory):  # type: ignore[type
     display_name = factory.Sequence(lambda n: f"Connection {n}")
     value_type = "SECRET_TEXT"
     value = factory.LazyFunction(lambda: {"type": "SECRET_TEXT", "secret_text": "sk-factory"})
+
+
+class PolicyFactory(factory.django.DjangoModelFactory):  # type: ignore[type-arg]
+    class Meta:
+        model = "policies.ConnectionPolicy"
+
+    org = factory.SubFactory(OrganizationFactory)
+    piece_id = "slack"
+    type = "USER_REQUIRED"

@@ -9,6 +9,7 @@ from drf_spectacular.views import (
 
 from connections.views import ConnectionViewSet, PieceViewSet
 from orgs.views import AuditEventViewSet, ProjectViewSet
+from policies.views import PolicyViewSet, ResolveView
 from weavz.api import views as service_views
 from weavz.api.routers import ApiRouter
 
@@ -20,6 +21,15 @@ router.register("audit-events", AuditEventViewSet, basename="audit-event")
 
 api_v1 = [
     path("schema", SpectacularJSONAPIView.as_view(), name="schema"),
+    # Before the router, so `connections/<pk>` does not swallow it.
+    path("connections/resolve", ResolveView.as_view(), name="connection-resolve"),
+    # Explicit routes: PUT on the collection (create or replace) is not a router action.
+    path("policies", PolicyViewSet.as_view({"get": "list", "put": "put"}), name="policy-list"),
+    path(
+        "policies/<str:pk>",
+        PolicyViewSet.as_view({"get": "retrieve", "delete": "destroy"}),
+        name="policy-detail",
+    ),
     *router.urls,
 ]
 

@@ -1,0 +1,225 @@
+"""Which connection an action or trigger uses, and why (API.md, "Resolution").
+
+This module is the only place that knows the precedence rules. Everything ``resolve`` needs (the
+piece and project checks, the org and project policies with their connections, the connection
+named by id and the one of the external id) comes back in ONE SQL statement: a single
+organization row with a LEFT JOIN per candidate. Each join matches at most one row (primary key or
+unique constraint), so the statement costs the same whatever the size of the tables.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Exists, FilteredRelation, OuterRef, Q
+from rest_framework.exceptions import NotFound, ValidationError
+
+from connections.models import Connection, ConnectionStatus, Piece
+from orgs.models import Organization, Project
+from policies.models import ConnectionPolicy, PolicyType
+from weavz.api.errors import ConnectionNotActive, ConnectionRequired, PolicyViolation
+
+
+class Source:
+    ENFORCED_ORG = "ENFORCED_ORG"
+    ENFORCED_PROJECT = "ENFORCED_PROJECT"
+    CONNECTION_ID = "CONNECTION_ID"
+    EXTERNAL_ID = "EXTERNAL_ID"
+    DEFAULT = "DEFAULT"
+
+
+SOURCES = (
+    Source.ENFORCED_ORG,
+    Source.ENFORCED_PROJECT,
+    Source.CONNECTION_ID,
+    Source.EXTERNAL_ID,
+    Source.DEFAULT,
+)
+
+
+@dataclass(frozen=True)
+class Resolution:
+    connection: Connection
+    policy: ConnectionPolicy | None
+    source: str
+
+
+@dataclass(frozen=True)
+class _Candidates:
+    org_policy: ConnectionPolicy | None
+    project_policy: ConnectionPolicy | None
+    named: Connection | None
+    by_external: Connection | None
+
+
+def resolve(
+    *,
+    org: Organization,
+    piece_name: str,
+    project_id: str | None = None,
+    external_id: str | None = None,
+    connection_id: str | None = None,
+) -> Resolution:
+    """The connection to use, the policy in force and the source; or the precise API error.
+
+    Connections loaded here carry metadata only (the ciphertext is deferred): a caller that runs
+    the action asks ``resolution.connection.decrypted_value()``, which loads it then.
+    """
+    found = _load(
+        org=org,
+        piece_name=piece_name,
+        project_id=project_id,
+        external_id=external_id,
+        connection_id=connection_id,
+    )
+
+    def usable(connection: Connection | None) -> bool:
+        # Org-level connections anywhere; a project's connections only in that project.
+        return (
+            connection is not None
+            and connection.piece_id == piece_name
+            and connection.project_id in (None, project_id)
+        )
+
+    if connection_id is not None and not usable(found.named):
+        raise NotFound(f"No connection {connection_id} of piece {piece_name} can be used here.")
+    named = found.named if connection_id is not None else None
+    own = found.by_external if usable(found.by_external) else None
+
+    policy = _policy_in_force(found.org_policy, found.project_policy)
+    if policy is None:
+        if named is not None:
+            return _active(named, None, Source.CONNECTION_ID)
+        if external_id is None:
+            raise ValidationError(
+                {
+                    "connectionId": ["Pass connectionId or externalId (no policy applies)."],
+                    "externalId": ["Pass connectionId or externalId (no policy applies)."],
+                }
+            )
+        if own is None:
+            raise NotFound(f"No {piece_name} connection for end user {external_id!r}.")
+        return _active(own, None, Source.EXTERNAL_ID)
+
+    if policy.type in (PolicyType.ENFORCED_ORG, PolicyType.ENFORCED_PROJECT):
+        enforced = _policy_connection(policy)
+        if named is not None and named.id != enforced.id:
+            raise PolicyViolation(
+                f"Policy {policy.id} ({policy.type}) enforces connection {enforced.id} "
+                f"for {piece_name}; connection {named.id} may not be used."
+            )
+        return _active(enforced, policy, policy.type)
+
+    if policy.type == PolicyType.USER_REQUIRED:
+        if named is not None:
+            if named.external_id is None:
+                raise PolicyViolation(
+                    f"Policy {policy.id} (USER_REQUIRED) requires an end user's own {piece_name} "
+                    f"connection; {named.id} is a shared connection."
+                )
+            return _active(named, policy, Source.CONNECTION_ID)
+        if own is not None:
+            return _active(own, policy, Source.EXTERNAL_ID)
+        if external_id is None:
+            raise ConnectionRequired(
+                f"Policy {policy.id} requires each end user's own {piece_name} connection; "
+                "pass the end user's externalId (or their connectionId)."
+            )
+        raise ConnectionRequired(
+            f"End user {external_id!r} has no {piece_name} connection, and policy {policy.id} "
+            "(USER_REQUIRED) requires one: connect their account first."
+        )
+
+    # USER_WITH_DEFAULT
+    if named is not None:
+        return _active(named, policy, Source.CONNECTION_ID)
+    if own is not None:
+        return _active(own, policy, Source.EXTERNAL_ID)
+    return _active(_policy_connection(policy), policy, Source.DEFAULT)
+
+
+def _policy_in_force(
+    org_policy: ConnectionPolicy | None, project_policy: ConnectionPolicy | None
+) -> ConnectionPolicy | None:
+    if org_policy is not None and org_policy.type == PolicyType.ENFORCED_ORG:
+        return org_policy
+    return project_policy or org_policy
+
+
+def _policy_connection(policy: ConnectionPolicy) -> Connection:
+    # connection_id is NULL only when the connection was deleted (SET_NULL): say so rather than
+    # fall back to another credential.
+    if policy.connection is None:
+        raise ConnectionRequired(
+            f"Policy {policy.id} ({policy.type}) for {policy.piece_id} has no connection: "
+            "its connection was deleted. Set a new one with PUT /api/v1/policies."
+        )
+    return policy.connection
+
+
+def _active(connection: Connection, policy: ConnectionPolicy | None, source: str) -> Resolution:
+    if connection.status != ConnectionStatus.ACTIVE:
+        raise ConnectionNotActive(
+            f"Connection {connection.id} is {connection.status}, not ACTIVE; "
+            "replace its value to reactivate it."
+        )
+    return Resolution(connection=connection, policy=policy, source=source)
+
+
+def _load(
+    *,
+    org: Organization,
+    piece_name: str,
+    project_id: str | None,
+    external_id: str | None,
+    connection_id: str | None,
+) -> _Candidates:
+    policy = "policies__"
+    annotations: dict[str, Any] = {
+        "piece_known": Exists(Piece.objects.filter(name=piece_name)),
+        "org_policy": FilteredRelation(
+            "policies",
+            condition=Q(**{f"{policy}piece_id": piece_name, f"{policy}project__isnull": True}),
+        ),
+    }
+    related = ["org_policy__connection"]
+    if project_id is not None:
+        annotations["project_known"] = Exists(
+            Project.objects.filter(pk=project_id, org_id=OuterRef("pk"))
+        )
+        annotations["project_policy"] = FilteredRelation(
+            "policies",
+            condition=Q(**{f"{policy}piece_id": piece_name, f"{policy}project_id": project_id}),
+        )
+        related.append("project_policy__connection")
+    if connection_id is not None:
+        annotations["named"] = FilteredRelation(
+            "connections", condition=Q(connections__pk=connection_id)
+        )
+        related.append("named")
+    if external_id is not None:
+        annotations["by_external"] = FilteredRelation(
+            "connections",
+            condition=Q(connections__piece_id=piece_name, connections__external_id=external_id),
+        )
+        related.append("by_external")
+
+    row = (
+        Organization.objects.filter(pk=org.pk)
+        .annotate(**annotations)
+        .select_related(*related)
+        # Resolution reads metadata only; the ciphertexts stay in the database.
+        .defer(*(f"{name}__value" for name in related))
+        .first()
+    )
+    if row is None:  # the org was deleted under the request
+        raise NotFound("No such organization.")
+    if not row.piece_known:  # type: ignore[attr-defined]
+        raise ValidationError({"pieceName": [f"Unknown piece {piece_name!r}."]})
+    if project_id is not None and not row.project_known:  # type: ignore[attr-defined]
+        raise ValidationError({"projectId": ["No such project in this organization."]})
+    return _Candidates(
+        org_policy=getattr(row, "org_policy", None),
+        project_policy=getattr(row, "project_policy", None),
+        named=getattr(row, "named", None),
+        by_external=getattr(row, "by_external", None),
+    )
