@@ -32,6 +32,7 @@ from connections.services import (
 )
 from orgs.models import Project, Scope
 from orgs.viewsets import OrgScopedViewSet
+from weavz.api.idempotency import idempotent
 
 _INCLUDE = OpenApiParameter(
     "include",
@@ -80,6 +81,7 @@ class ConnectionViewSet(OrgScopedViewSet):
         return Response(body)
 
     @extend_schema(request=ConnectionCreateSerializer, responses={201: ConnectionSerializer})
+    @idempotent
     def create(self, request: Request) -> Response:
         data = _valid(ConnectionCreateSerializer, request.data)
         piece = Piece.objects.filter(pk=data["pieceName"]).first()

@@ -96,3 +96,28 @@ class AuditEvent(models.Model):
         if not self._state.adding:
             raise ValueError("Audit events are append-only.")
         super().save(*args, **kwargs)
+
+
+class IdempotencyRecord(models.Model):
+    """The first response to a write sent with an ``Idempotency-Key`` (weavz/api/idempotency.py).
+
+    The row is inserted before the write runs and in the same transaction, so a concurrent request
+    with the same key waits on the unique index and then replays the committed response.
+    """
+
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    # SHA-256 of method, path and the canonical JSON body: same key + other request = conflict.
+    fingerprint = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField(null=True)
+    response_body = models.JSONField(null=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["org", "key"], name="idempotency_unique_org_key")
+        ]
+        indexes = [models.Index(fields=["created_at"], name="idempotency_created")]
+
+    def __str__(self) -> str:
+        return f"idempotency {self.key} ({self.org_id})"
