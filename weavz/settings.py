@@ -224,6 +224,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Every operation documents the error envelope (weavz/api/schema.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "weavz.api.schema.add_error_responses",
+    ],
 }
 
 # One JSON object per line on stderr (LOG_FORMAT=plain for humans); every handler redacts
