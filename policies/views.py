@@ -30,6 +30,7 @@ from policies.serializers import (
     render_resolution,
 )
 from policies.services import InvalidPolicy, policy_delete, policy_put
+from weavz.api.idempotency import idempotent
 
 
 def _valid(serializer_class: Any, data: Any) -> dict[str, Any]:
@@ -68,6 +69,7 @@ class PolicyViewSet(OrgScopedViewSet):
         responses={200: PolicySerializer, 201: PolicySerializer},
         description="Creates (201) or replaces (200) the policy for (pieceName, projectId).",
     )
+    @idempotent
     def put(self, request: Request) -> Response:
         data = _valid(PolicyPutSerializer, request.data)
         errors: dict[str, list[str]] = {}
