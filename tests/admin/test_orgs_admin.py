@@ -192,11 +192,11 @@ def test_a_key_cannot_be_edited_or_deleted_once_made(console, org):
 
 
 def test_the_key_list_filters_by_state(console, org):
-    live, _ = api_key_create(org=org, name="live", actor="test")
+    api_key_create(org=org, name="live", actor="test")
     gone, _ = api_key_create(org=org, name="gone", actor="test")
     gone.revoked_at = timezone.now()
     gone.save()
-    old, _ = api_key_create(org=org, name="old", actor="test", expires_at=timezone.now())
+    api_key_create(org=org, name="old", actor="test", expires_at=timezone.now())
 
     def names(state):
         response = console.get(f"/admin/orgs/apikey/?state={state}")
