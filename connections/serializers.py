@@ -7,7 +7,7 @@ classes describe the same shapes for the OpenAPI schema.
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from connections.models import Connection, ConnectionStatus, Piece
@@ -93,6 +93,7 @@ class PieceSerializer(serializers.Serializer[Piece]):
     props = serializers.DictField(required=False)
 
 
+@extend_schema_serializer(many=False)  # already the whole page: not an array of pages
 class PieceListSerializer(serializers.Serializer[Any]):
     data = PieceSerializer(many=True)  # type: ignore[assignment]  # the field, not .data
     next = serializers.CharField(allow_null=True)
