@@ -87,6 +87,25 @@ class Server:
             sizes.append(round(kb / 1024, 1))
         return sizes
 
+    def cpu_seconds(self) -> float:
+        """CPU time of the workers, reaped ones (recycled by max_requests) included."""
+        tick = os.sysconf("SC_CLK_TCK")
+
+        def fields(pid: int) -> list[str]:
+            try:
+                return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                return []
+
+        master = fields(self.process.pid)
+        # after ")": state=0 … utime=11 stime=12 cutime=13 cstime=14
+        total = int(master[13]) + int(master[14]) if master else 0
+        for pid in self.worker_pids():
+            worker = fields(pid)
+            if worker:
+                total += int(worker[11]) + int(worker[12])
+        return total / tick
+
     def stop(self) -> None:
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
@@ -104,6 +123,45 @@ class Bench:
     seeds: dict[str, dict[str, Any]] = field(default_factory=dict)
     servers: dict[str, Server] = field(default_factory=dict)
     token: str = field(default_factory=lambda: secrets.token_hex(4))
+    redis: subprocess.Popen[bytes] | None = None
+    redis_url: str = ""
+
+    @property
+    def variants(self) -> dict[str, dict[str, str]]:
+        """``--variant NAME:K=V,K=V``: more API servers with other settings, in every round."""
+        out = {}
+        for spec in self.args.variant:
+            name, _, assignments = spec.partition(":")
+            out[f"api+{name}"] = dict(a.split("=", 1) for a in assignments.split(",") if a)
+        return out
+
+    def server_env(self, name: str) -> dict[str, str]:
+        _app, settings_module, database = SERVERS.get(name, SERVERS["api"])
+        extra = {
+            # As production: INFO access log lines (to the server's log file), Redis for the
+            # throttle counters. One key drives all the load, so its limits are raised; the
+            # throttle check itself still runs on every request.
+            "LOG_LEVEL": "INFO",
+            "THROTTLE_READ_RATE": "100000000/min",
+            "THROTTLE_WRITE_RATE": "100000000/min",
+            "THROTTLE_ANON_RATE": "100000000/min",
+        }
+        if self.redis_url:
+            extra["REDIS_URL"] = self.redis_url
+        if self.args.workers:
+            extra["WEB_CONCURRENCY"] = str(self.args.workers)
+        if self.args.worker_class:
+            extra["GUNICORN_WORKER_CLASS"] = self.args.worker_class
+        if self.args.threads:
+            extra["GUNICORN_THREADS"] = str(self.args.threads)
+        extra.update(self.variants.get(name, {}))
+        return self.env(settings_module, database, **extra)
+
+    def app_of(self, name: str) -> str:
+        return SERVERS.get(name, SERVERS["api"])[0]
+
+    def api_names(self) -> list[str]:
+        return ["api", *self.variants]
 
     def env(self, settings_module: str, database: str, **extra: str) -> dict[str, str]:
         return app_env(
@@ -118,7 +176,12 @@ class Bench:
     # --- 1. seeding ---------------------------------------------------------------------------
     def seed(self) -> None:
         self.keys = {"current": new_key(), "previous": new_key(), "secret": secrets.token_hex(32)}
+        RESULTS_DIR.mkdir(exist_ok=True)
         for database, rows in (("weavz_bench", self.args.rows), ("weavz_bench_small", 10_000)):
+            saved = RESULTS_DIR / f"seed-{database}.json"
+            if self.args.reuse and saved.exists():
+                self.seeds[database] = self.reuse(database, saved)
+                continue
             log(f"seeding {database} with {rows:,} connections (values sealed under an old key)")
             env = self.env("weavz.settings", database, BENCH_SEAL_KEY=self.keys["previous"])
             done = subprocess.run(
@@ -129,28 +192,58 @@ class Bench:
                 check=True,
             )
             self.seeds[database] = json.loads(done.stdout)
-        RESULTS_DIR.mkdir(exist_ok=True)
+            # Kept for --reuse, without the API key (it is minted again then).
+            public = {k: v for k, v in self.seeds[database].items() if k != "apiKey"}
+            saved.write_text(json.dumps(public))
         big = self.seeds["weavz_bench"]
         (RESULTS_DIR / "get-ids.txt").write_text("\n".join(big["getIds"]) + "\n")
         (RESULTS_DIR / "resolve-users.txt").write_text(
             "\n".join(big["resolveExternalIds"] or ["nobody"]) + "\n"
         )
 
+    def reuse(self, database: str, saved: Path) -> dict[str, Any]:
+        """The last seed of `database`, with a fresh API key (its values stay under old keys)."""
+        seed: dict[str, Any] = json.loads(saved.read_text())
+        log(f"reusing {database} ({seed['rows']:,} rows); rotation is skipped")
+        self.args.no_rotation = True
+        done = subprocess.run(
+            [
+                *(PYTHON, "manage.py", "create_api_key", seed["orgId"], "--name", "bench"),
+                *("--json", "--scopes", "connections:read,connections:write"),
+            ],
+            env=self.env("weavz.settings", database),
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            check=True,
+        )
+        seed["apiKey"] = json.loads(done.stdout)["apiKey"]
+        return seed
+
     # --- 2. serving ---------------------------------------------------------------------------
+    def start_redis(self) -> None:
+        server = shutil.which("redis-server")
+        if server is None:
+            log("redis-server not found: throttle counters use the per-process local cache")
+            return
+        port = free_port()
+        self.redis = subprocess.Popen(
+            [
+                *(server, "--port", str(port), "--bind", "127.0.0.1"),
+                *("--save", "", "--appendonly", "no", "--loglevel", "warning"),
+            ],
+            stdout=subprocess.DEVNULL,
+        )
+        self.redis_url = f"redis://127.0.0.1:{port}/0"
+
     def start_servers(self) -> None:
-        extra = {}
-        if self.args.workers:
-            extra["WEB_CONCURRENCY"] = str(self.args.workers)
-        if self.args.worker_class:
-            extra["GUNICORN_WORKER_CLASS"] = self.args.worker_class
-        if self.args.threads:
-            extra["GUNICORN_THREADS"] = str(self.args.threads)
-        for name, (app, settings_module, database) in SERVERS.items():
+        self.start_redis()
+        for name in [*SERVERS, *self.variants]:
             port = free_port()
-            log_path = RESULTS_DIR / f"server-{name.replace('@', '-')}.log"
-            env = self.env(settings_module, database, GUNICORN_BIND=f"127.0.0.1:{port}", **extra)
+            log_path = RESULTS_DIR / f"server-{name.replace('@', '-').replace('+', '-')}.log"
+            env = self.server_env(name)
+            env["GUNICORN_BIND"] = f"127.0.0.1:{port}"
             process = subprocess.Popen(
-                [GUNICORN, "-c", str(ROOT / "gunicorn.conf.py"), app],
+                [GUNICORN, "-c", str(ROOT / "gunicorn.conf.py"), self.app_of(name)],
                 env=env,
                 cwd=ROOT,
                 stdout=log_path.open("wb"),
@@ -158,13 +251,16 @@ class Bench:
             )
             self.servers[name] = Server(name, port, process, log_path)
         for server in self.servers.values():
-            wait_ready(server)
+            wait_ready(server, int(self.server_env(server.name).get("WEB_CONCURRENCY") or 0))
         workers = {n: len(s.worker_pids()) for n, s in self.servers.items()}
         log(f"servers up: {workers} workers each")
 
     def stop_servers(self) -> None:
         for server in self.servers.values():
             server.stop()
+        if self.redis is not None:
+            self.redis.terminate()
+            self.redis.wait()
 
     # --- 3. driving ---------------------------------------------------------------------------
     def scenario(self, name: str, database: str = "weavz_bench") -> dict[str, Any]:
@@ -208,7 +304,9 @@ class Bench:
             str(WRK_DIR / spec["script"]),
             server.base + spec["path"],
         ]
+        cpu_before = server.cpu_seconds()
         done = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+        cpu = server.cpu_seconds() - cpu_before
         line = next(
             (x for x in done.stdout.splitlines() if x.startswith("BENCH ")),
             None,
@@ -222,6 +320,8 @@ class Bench:
             "p50_ms": raw["p50"] / 1000,
             "p99_ms": raw["p99"] / 1000,
             "requests": raw["requests"],
+            # Robust on a busy machine: what one request costs the workers, whoever else runs.
+            "cpu_ms": 1000 * cpu / raw["requests"] if raw["requests"] else 0.0,
             "non2xx": raw["non2xx"],
             "errors": errors,
         }
@@ -262,7 +362,7 @@ class Bench:
     def run_scenarios(self) -> dict[str, Any]:
         results: dict[str, Any] = {}
         for scenario in self.args.scenarios:
-            names = ["api", *FLOORS] + (["api@10k"] if scenario == "list" else [])
+            names = [*self.api_names(), *FLOORS] + (["api@10k"] if scenario == "list" else [])
             if scenario == "resolve" and not self.seeds["weavz_bench"]["policies"]:
                 log("resolve: no policies model, skipped")
                 continue
@@ -282,8 +382,12 @@ class Bench:
             results[scenario] = {name: summarize(r) for name, r in runs.items()}
             api = results[scenario]["api"]
             log(
-                f"{scenario:8} api {api['rps']:7.0f} req/s p50 {api['p50_ms']:6.2f} ms | "
-                + " | ".join(f"{n} {results[scenario][n]['rps']:7.0f}" for n in names if n != "api")
+                f"{scenario:8} api {api['rps']:6.0f} req/s {api['cpu_ms']:.2f} cpu-ms | "
+                + " | ".join(
+                    f"{n} {results[scenario][n]['rps']:6.0f} {results[scenario][n]['cpu_ms']:.2f}"
+                    for n in names
+                    if n != "api"
+                )
             )
         return results
 
@@ -375,7 +479,7 @@ class Bench:
 
 
 def database_of(server_name: str) -> str:
-    return SERVERS[server_name][2]
+    return SERVERS.get(server_name, SERVERS["api"])[2]
 
 
 def summarize(runs: list[dict[str, Any]]) -> dict[str, Any]:
@@ -383,6 +487,7 @@ def summarize(runs: list[dict[str, Any]]) -> dict[str, Any]:
         "rps": round(statistics.median(r["rps"] for r in runs), 1),
         "p50_ms": round(statistics.median(r["p50_ms"] for r in runs), 2),
         "p99_ms": round(statistics.median(r["p99_ms"] for r in runs), 2),
+        "cpu_ms": round(statistics.median(r["cpu_ms"] for r in runs), 3),
         "errors": sum(r["errors"] for r in runs),
         "requests": sum(r["requests"] for r in runs),
         "rounds": [round(r["rps"]) for r in runs],
@@ -416,14 +521,16 @@ def free_port() -> int:
         return port
 
 
-def wait_ready(server: Server, timeout: float = 60) -> None:
+def wait_ready(server: Server, workers: int, timeout: float = 60) -> None:
+    """Until /healthz answers and every worker has forked (default: 2 × cores + 1)."""
+    workers = workers or 2 * (os.cpu_count() or 1) + 1
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
             raise RuntimeError(f"{server.name} exited; see {server.log_path}")
         try:
             status, _ = http(server, "/healthz", "")
-            if status == 200:
+            if status == 200 and len(server.worker_pids()) >= workers:
                 return
         except OSError:
             pass
@@ -475,9 +582,10 @@ def markdown(report: dict[str, Any]) -> str:
         f"{report['rows']:,} connections; gunicorn {report['gunicorn']}; wrk "
         f"-c{report['concurrency']}, {report['rounds']} rounds × {report['duration']}s, medians.",
         "",
-        "| scenario | API req/s | p50 ms | p99 ms | raw floor req/s | Django floor req/s "
-        "| API/raw | API/Django | queries (API/Django/raw) | errors |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---|---:|",
+        "| scenario | API req/s | p50 ms | p99 ms | raw req/s | Django req/s | API/raw "
+        "| API/Django | worker CPU ms/req (API/Django/raw) | CPU API/raw | queries "
+        "(API/Django/raw) | errors |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---|---:|",
     ]
     queries = report.get("queries", {})
     for scenario, by_server in report["scenarios"].items():
@@ -487,11 +595,21 @@ def markdown(report: dict[str, Any]) -> str:
             for t in ("api", "django", "raw")
         )
         errors = sum(s["errors"] for s in by_server.values())
+        cpu = "/".join(f"{x['cpu_ms']:.2f}" for x in (api, dj, raw))
         lines.append(
             f"| {scenario} | {api['rps']:.0f} | {api['p50_ms']:.2f} | {api['p99_ms']:.2f} "
             f"| {raw['rps']:.0f} | {dj['rps']:.0f} | {ratio(api['rps'], raw['rps'])} "
-            f"| {ratio(api['rps'], dj['rps'])} | {q} | {errors} |"
+            f"| {ratio(api['rps'], dj['rps'])} | {cpu} | {ratio(raw['cpu_ms'], api['cpu_ms'])} "
+            f"| {q} | {errors} |"
         )
+        for name, variant in by_server.items():
+            if name.startswith("api+"):
+                lines.append(
+                    f"| ↳ {name} | {variant['rps']:.0f} | {variant['p50_ms']:.2f} "
+                    f"| {variant['p99_ms']:.2f} | | | {ratio(variant['rps'], raw['rps'])} "
+                    f"| {ratio(variant['rps'], dj['rps'])} | {variant['cpu_ms']:.2f} "
+                    f"| {ratio(raw['cpu_ms'], variant['cpu_ms'])} | | {variant['errors']} |"
+                )
     lines.append("")
     for line in report["checks"]:
         lines.append(f"- {line}")
@@ -503,9 +621,14 @@ def checks(report: dict[str, Any]) -> list[str]:
     scenarios = report["scenarios"]
     for scenario, floor in TARGETS.items():
         if scenario in scenarios:
-            r = ratio(scenarios[scenario]["api"]["rps"], scenarios[scenario]["raw"]["rps"]) or 0
+            api, raw = scenarios[scenario]["api"], scenarios[scenario]["raw"]
+            r = ratio(api["rps"], raw["rps"]) or 0
+            c = ratio(raw["cpu_ms"], api["cpu_ms"]) or 0
             mark = "PASS" if r >= floor else "FAIL"
-            out.append(f"{mark} {scenario}: API/raw {r} (target ≥ {floor})")
+            out.append(
+                f"{mark} {scenario}: API/raw {r} req/s (target ≥ {floor}); "
+                f"worker CPU per request raw/API {c}"
+            )
     if "list" in scenarios and "deep" in scenarios:
         first, deep = scenarios["list"]["api"]["p50_ms"], scenarios["deep"]["api"]["p50_ms"]
         r = ratio(deep, first) or 0
@@ -559,6 +682,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, help="GUNICORN_THREADS (gthread)")
     parser.add_argument("--scenarios", nargs="+", default=list(SCENARIOS), choices=SCENARIOS)
     parser.add_argument("--no-rotation", action="store_true")
+    parser.add_argument(
+        "--reuse", action="store_true", help="reuse the last seeded databases (skips rotation)"
+    )
+    parser.add_argument(
+        "--variant",
+        action="append",
+        default=[],
+        metavar="NAME:K=V,…",
+        help="an extra API server with these environment overrides (repeatable)",
+    )
     parser.add_argument("--out", type=Path, default=RESULTS_DIR / "latest.json")
     args = parser.parse_args(argv)
 
