@@ -3,13 +3,14 @@
 Skipped, with the reason in the report, when /usr/bin/chromium is missing (`.ci/run` installs it).
 """
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM = Path(os.environ.get("WEAVZ_CHROMIUM", "/usr/bin/chromium"))
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -24,7 +25,7 @@ CHROMIUM_ARGS = [
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
     reason = None
     if not CHROMIUM.exists():
-        reason = "browser test skipped: /usr/bin/chromium is not installed (apt install chromium)"
+        reason = f"browser test skipped: {CHROMIUM} is not installed (apt install chromium)"
     else:
         try:
             import playwright.sync_api  # noqa: F401
