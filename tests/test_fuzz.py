@@ -12,6 +12,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
+from schemathesis import DataGenerationMethod
 
 from tests.factories import ConnectionFactory, ProjectFactory
 from weavz.wsgi import application
@@ -19,6 +20,11 @@ from weavz.wsgi import application
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "25"))
 # Reproducible in CI; `make fuzz` sets FUZZ_RANDOM=1 to explore new inputs on every run.
 DERANDOMIZE = os.environ.get("FUZZ_RANDOM", "") != "1"
+
+# Valid inputs, plus (FUZZ_NEGATIVE=1, on in `make fuzz`) inputs that break the schema on purpose.
+GENERATION = [DataGenerationMethod.positive] + (
+    [DataGenerationMethod.negative] if os.environ.get("FUZZ_NEGATIVE") == "1" else []
+)
 
 ran: Counter[str] = Counter()
 
@@ -30,7 +36,7 @@ def web_schema(db, settings):
         **settings.REST_FRAMEWORK,
         "DEFAULT_THROTTLE_RATES": {"read": "", "write": "", "anon": ""},
     }
-    return schemathesis.from_wsgi("/api/v1/schema", application)
+    return schemathesis.from_wsgi("/api/v1/schema", application, data_generation_methods=GENERATION)
 
 
 schema = schemathesis.from_pytest_fixture("web_schema")

@@ -6,7 +6,7 @@ Three layers, so that no single forgotten call site leaks a credential:
    creation, whatever handler later receives it (ours, pytest's, an error tracker's).
 2. ``RedactingFilter`` (on every configured handler) scrubs the same again plus the ``extra``
    attributes, which the logging module attaches only after the record factory has run.
-3. ``JsonFormatter`` emits one JSON object per line and redacts the finished line once more.
+3. ``JsonFormatter`` and ``PlainFormatter`` scrub a record no filter saw before formatting it.
 
 What is redacted: API key secrets (``wvz_<prefix>_<secret>``), encrypted envelopes
 (``enc:v1:…``), bearer tokens, and any value held under a key whose name says it is a secret
@@ -24,6 +24,7 @@ import traceback
 from collections.abc import Callable, Mapping
 from contextvars import ContextVar
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -54,14 +55,24 @@ _STANDARD_ATTRS = frozenset(
 # ``'password': 'hunter2'``, ``"access_token": "…"``, ``client_secret=…`` inside free text such as
 # an exception message that quoted a credential dict.
 _SECRET_ASSIGNMENTS = re.compile(
-    r"""(?P<lead>["']?(?:[a-z_]*(?:password|secret|token)[a-z_]*|api_?key|authorization)["']?"""
+    r"""(?P<lead>(?:password|passwd|secret|token|api_?key|authorization)[a-z_]*["']?"""
     r"""\s*[:=]\s*)(?!["']?\[REDACTED\])"""
     r"""(?P<value>"(?:[^"\\]|\\.)*"|'[^']*'|[^\s,;&}\]]+)""",
     re.IGNORECASE,
 )
+# Nearly every text holds none of these; substring tests spare it the two patterns above.
+_MARKERS = ("wvz_", "enc:v1:", "bearer", "passw", "secret", "token", "apikey", "api_key", "auth")
+
+
+@lru_cache(maxsize=4096)
+def _secret_name(name: str) -> bool:
+    return _SECRET_KEY_NAMES.search(name) is not None
 
 
 def redact_text(text: str) -> str:
+    lowered = text.lower()
+    if not any(marker in lowered for marker in _MARKERS):
+        return text
     text = _SECRET_PATTERNS.sub(REDACTED, text)
     return _SECRET_ASSIGNMENTS.sub(_redact_assignment, text)
 
@@ -85,7 +96,7 @@ def redact(value: Any, *, depth: int = 0) -> Any:
         return redact_text(value.decode("utf-8", "replace"))
     if isinstance(value, Mapping):
         return {
-            str(k): REDACTED if _SECRET_KEY_NAMES.search(str(k)) else redact(v, depth=depth + 1)
+            str(k): REDACTED if _secret_name(str(k)) else redact(v, depth=depth + 1)
             for k, v in value.items()
         }
     if isinstance(value, list | tuple | set | frozenset):
@@ -94,7 +105,9 @@ def redact(value: Any, *, depth: int = 0) -> Any:
 
 
 def scrub_record(record: logging.LogRecord, *, extras: bool) -> logging.LogRecord:
-    """Redacts ``record`` in place (idempotent)."""
+    """Redacts ``record`` in place (idempotent; a fully scrubbed record is not scanned again)."""
+    if record.__dict__.get("_redacted"):
+        return record
     if record.args:
         # Render now, so a secret split across the format string and an argument is caught too.
         try:
@@ -117,11 +130,13 @@ def scrub_record(record: logging.LogRecord, *, extras: bool) -> logging.LogRecor
     if record.stack_info:
         record.stack_info = redact_text(record.stack_info)
     if extras:
+        # Until now, ``extra=`` attributes could still be added; from here on nothing is.
+        record.__dict__["_redacted"] = True
         for name in list(record.__dict__):
-            if name in _STANDARD_ATTRS:
+            if name in _STANDARD_ATTRS or name == "_redacted":
                 continue
             record.__dict__[name] = (
-                REDACTED if _SECRET_KEY_NAMES.search(name) else redact(record.__dict__[name])
+                REDACTED if _secret_name(name) else redact(record.__dict__[name])
             )
     return record
 
@@ -178,8 +193,7 @@ class JsonFormatter(logging.Formatter):
             line["exception"] = record.exc_text
         if record.stack_info:
             line["stack"] = record.stack_info
-        # Redacted once more as data, not as text, so the line stays valid JSON.
-        return json.dumps(redact(line), default=str, ensure_ascii=False)
+        return json.dumps(line, default=str, ensure_ascii=False)
 
 
 class PlainFormatter(logging.Formatter):
