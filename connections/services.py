@@ -110,6 +110,9 @@ def connection_update(
 @transaction.atomic
 def connection_delete(*, connection: Connection, actor: str) -> None:
     """Permanent. Policies pointing at it lose it through their FK (SET_NULL)."""
+    # Lock first, so a policy write that references this row (and locks it too) is ordered
+    # before or after us, instead of failing our commit with a foreign-key violation.
+    Connection.objects.select_for_update().filter(pk=connection.pk).values_list("pk").first()
     audit_record(
         org_id=connection.org_id,
         action="connection.deleted",

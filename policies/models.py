@@ -6,6 +6,7 @@ from django.db.models import Q
 from connections.models import Connection, Piece
 from orgs.models import Organization, Project
 from weavz.api.ids import id_field
+from weavz.api.timestamps import UpdatedAtField, created_at_field
 
 
 class PolicyType(models.TextChoices):
@@ -29,8 +30,8 @@ class ConnectionPolicy(models.Model):
     connection = models.ForeignKey(
         Connection, on_delete=models.SET_NULL, related_name="policies", null=True, blank=True
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = created_at_field()
+    updated_at = UpdatedAtField()
 
     class Meta:
         verbose_name = "connection policy"

@@ -1,14 +1,29 @@
+import importlib
 from collections.abc import Callable, Iterable
 from typing import Any
 
 import pytest
+from django.apps import apps as django_apps
 from rest_framework.test import APIClient
 
+from connections.models import Piece
 from orgs.models import ALL_SCOPES, Organization
 from orgs.services import api_key_create
 from tests.factories import OrganizationFactory
 
 ApiFactory = Callable[..., APIClient]
+_CATALOG = importlib.import_module("connections.migrations.0002_piece_catalog")
+
+
+@pytest.fixture(autouse=True)
+def _piece_catalog(request: pytest.FixtureRequest, django_db_blocker: Any) -> None:
+    """Puts back the migration-shipped piece catalog after a transactional test flushed it."""
+    uses_db = {"db", "transactional_db"} & set(request.fixturenames)
+    if request.node.get_closest_marker("django_db") is None and not uses_db:
+        return
+    with django_db_blocker.unblock():
+        if not Piece.objects.exists():
+            _CATALOG.load(django_apps, None)
 
 
 @pytest.fixture
