@@ -30,6 +30,9 @@ logger = logging.getLogger("weavz.encryption")
 
 ROTATE_ACTOR = "command:rotate_encryption_key"
 DEFAULT_BATCH_SIZE = 1000
+# Rows per batched UPDATE: three parameters each stay under PostgreSQL's 65,535 per statement,
+# and a huge --batch-size still never holds many row locks at once.
+CAS_STATEMENT_ROWS = 2000
 # What a row whose envelope is too broken to name a kid is counted under.
 MALFORMED_KID = "malformed"
 
@@ -122,6 +125,11 @@ def _cas_batch_postgresql(pairs: list[tuple[str, str, str]]) -> int:
     Same semantics as row by row: a row is written only where it still holds the ciphertext that
     was decrypted, so the application's writes meanwhile win. Row locks last this one statement.
     """
+    if len(pairs) > CAS_STATEMENT_ROWS:
+        return sum(
+            _cas_batch_postgresql(pairs[start : start + CAS_STATEMENT_ROWS])
+            for start in range(0, len(pairs), CAS_STATEMENT_ROWS)
+        )
     if not pairs:
         return 0
     table = db_connection.ops.quote_name(Connection._meta.db_table)

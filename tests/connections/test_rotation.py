@@ -9,6 +9,7 @@ from django.core.management.base import CommandError
 from django.db import connection as db_connection
 from django.test import override_settings
 
+from connections import rotation
 from connections.crypto import DecryptionError, Key, Keyring, envelope_kid, generate_key
 from connections.fields import EncryptedJSONField
 from connections.models import Connection, Piece
@@ -310,6 +311,14 @@ class TestRotationRacesOnPostgres:
         )
         for pk in targets:
             assert decrypts_under(NEW_ONLY, pk)["secret_text"] == f"app-{pk}"
+
+    def test_a_batch_larger_than_one_update_statement_is_written_in_chunks(self, monkeypatch):
+        monkeypatch.setattr(rotation, "CAS_STATEMENT_ROWS", 3)
+        ids = make_connections(10, ring=BEFORE)
+        with override_settings(ENCRYPTION_KEYRING=DURING):
+            result = rotate(batch_size=10)
+        assert (result.rotated, result.remaining) == (10, 0)
+        assert all(decrypts_under(NEW_ONLY, pk) == secret_of(i) for i, pk in enumerate(ids))
 
     def test_application_writes_racing_the_rotation_survive_intact(self):
         ids = make_connections(3000, ring=BEFORE)
