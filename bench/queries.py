@@ -113,7 +113,7 @@ def count_raw(seed: dict[str, Any], token: str) -> dict[str, Any]:
             }
             counter["n"] = 0
             captured: list[str] = []
-            raw_app.application(environ, lambda s, h, c=captured: c.append(s))
+            raw_app.application(environ, lambda s, h, c=captured: c.append(s))  # type: ignore[misc]
             status = captured[0]
         out[name] = {"queries": counter["n"], "status": int(status.split()[0])}
     return out

@@ -18,6 +18,7 @@ import contextlib
 import json
 import os
 import platform
+import runpy
 import secrets
 import shutil
 import signal
@@ -261,7 +262,7 @@ class Bench:
             )
             self.servers[name] = Server(name, port, process, log_path)
         for server in self.servers.values():
-            wait_ready(server, int(self.server_env(server.name).get("WEB_CONCURRENCY") or 0))
+            wait_ready(server, gunicorn_settings(self.server_env(server.name))["workers"])
         workers = {n: len(s.worker_pids()) for n, s in self.servers.items()}
         log(f"servers up: {workers} workers each")
 
@@ -566,8 +567,7 @@ def free_port() -> int:
 
 
 def wait_ready(server: Server, workers: int, timeout: float = 60) -> None:
-    """Until /healthz answers and every worker has forked (default: 2 × cores + 1)."""
-    workers = workers or 2 * (os.cpu_count() or 1) + 1
+    """Until /healthz answers and every worker has forked."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
@@ -765,7 +765,7 @@ def main(argv: list[str] | None = None) -> int:
         "duration": args.duration,
         "rounds": args.rounds,
         "concurrency": args.concurrency,
-        "gunicorn": gunicorn_summary(args),
+        "gunicorn": gunicorn_summary(bench),
         "deepPage": big["deepPage"],
         "seed": {k: big[k] for k in ("rows", "seedSeconds", "rowsPerSecond")},
         "scenarios": scenarios,
@@ -781,11 +781,22 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def gunicorn_summary(args: argparse.Namespace) -> str:
-    workers = args.workers or os.environ.get("WEB_CONCURRENCY") or 2 * (os.cpu_count() or 1) + 1
-    kind = args.worker_class or os.environ.get("GUNICORN_WORKER_CLASS") or "sync"
-    threads = args.threads or os.environ.get("GUNICORN_THREADS") or 1
-    return f"{workers} {kind} workers" + (f" × {threads} threads" if kind == "gthread" else "")
+def gunicorn_settings(env: dict[str, str]) -> dict[str, Any]:
+    """What gunicorn.conf.py resolves to under `env`: the servers' real settings."""
+    saved = dict(os.environ)
+    try:
+        os.environ.clear()
+        os.environ.update(env)
+        return runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+def gunicorn_summary(bench: Bench) -> str:
+    conf = gunicorn_settings(bench.server_env("api"))
+    kind, threads = conf["worker_class"], conf["threads"]
+    return f"{conf['workers']} {kind} workers" + (f" × {threads} threads" if threads > 1 else "")
 
 
 if __name__ == "__main__":

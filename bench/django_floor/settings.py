@@ -3,5 +3,5 @@
 from weavz.settings import *  # noqa: F403
 
 INSTALLED_APPS = ["django.contrib.contenttypes", "orgs", "connections", "policies"]
-MIDDLEWARE: list[str] = []
+MIDDLEWARE = []
 ROOT_URLCONF = "bench.django_floor.urls"

@@ -167,7 +167,7 @@ def _create(request: HttpRequest) -> JsonResponse:
         org_id=org,
         piece=piece,
         project_id=project_id,
-        display_name=display_name,
+        display_name=display_name or "",
         external_id=external_id,
         value_type=clean["type"],
         value=clean,
