@@ -9,7 +9,7 @@ from django.db import connection as db
 from rest_framework.test import APIClient
 
 from connections import views as connection_views
-from connections.models import Connection
+from connections.models import Connection, Piece
 from orgs.models import AuditEvent, IdempotencyRecord
 from tests.postgres import only_postgres
 
@@ -156,15 +156,25 @@ class TestOneRequestAtATime:
             assert "Idempotency-Key" in names
 
 
+@pytest.fixture
+def openai_piece(transactional_db):
+    """A transactional test before this one may have flushed the catalog's data migration."""
+    Piece.objects.get_or_create(
+        name="openai", defaults={"display_name": "OpenAI", "auth_types": ["SECRET_TEXT"]}
+    )
+
+
 def db_now():
     from django.utils import timezone
 
     return timezone.now()
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 @only_postgres
-def test_concurrent_requests_with_one_key_create_one_connection(make_api, org, monkeypatch):
+def test_concurrent_requests_with_one_key_create_one_connection(
+    make_api, org, monkeypatch, openai_piece
+):
     secret = make_api(org).secret
     real_create = connection_views.connection_create
 
@@ -202,9 +212,9 @@ def test_concurrent_requests_with_one_key_create_one_connection(make_api, org, m
     assert AuditEvent.objects.filter(action="connection.created").count() == 1
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 @only_postgres
-def test_a_concurrent_request_with_another_body_gets_409(make_api, org, monkeypatch):
+def test_a_concurrent_request_with_another_body_gets_409(make_api, org, monkeypatch, openai_piece):
     secret = make_api(org).secret
     real_create = connection_views.connection_create
 
