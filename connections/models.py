@@ -40,7 +40,10 @@ class ConnectionStatus(models.TextChoices):
 
 class Connection(models.Model):
     id = id_field("conn")
-    org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="connections")
+    # No index of its own: every index below starts with org, which serves org lookups too.
+    org = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="connections", db_index=False
+    )
     project = models.ForeignKey(
         Project, on_delete=models.CASCADE, related_name="connections", null=True, blank=True
     )

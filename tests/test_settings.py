@@ -1,5 +1,6 @@
 """Start-up refuses a missing or malformed ENCRYPTION_KEY, SECRET_KEY or DATABASE_URL."""
 
+import base64
 import os
 import subprocess
 import sys
@@ -68,3 +69,18 @@ def test_check_deploy_is_clean_with_production_values():
         timeout=60,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_generate_encryption_key_works_before_any_key_or_secret_is_configured():
+    env = {k: v for k, v in os.environ.items() if k not in ("ENCRYPTION_KEY", "SECRET_KEY")}
+    env["WEAVZ_ENV_FILE"] = "/nonexistent/.env"
+    result = subprocess.run(
+        [sys.executable, "manage.py", "generate_encryption_key"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert len(base64.b64decode(result.stdout.strip())) == 32

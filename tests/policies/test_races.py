@@ -9,8 +9,8 @@ from policies.models import ConnectionPolicy
 from tests.factories import ConnectionFactory
 from tests.postgres import only_postgres
 
-# serialized_rollback: the flush after each test would otherwise drop the piece catalog.
-pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True), only_postgres]
+# The flush after each test drops the piece catalog; tests/conftest.py puts it back.
+pytestmark = [pytest.mark.django_db(transaction=True), only_postgres]
 
 THREADS = 12
 
