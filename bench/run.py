@@ -634,7 +634,7 @@ def markdown(report: dict[str, Any]) -> str:
         "",
         "| scenario | API req/s | p50 ms | p99 ms | raw req/s | Django req/s | API/raw "
         "| API/Django | CPU ms/req worker+PostgreSQL (API / Django / raw) | CPU raw/API | queries "
-        "(API/Django/raw) | errors |",
+        "(API/Django/raw) | non-2xx / socket errors |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---|---:|",
     ]
     queries = report.get("queries", {})
@@ -644,7 +644,8 @@ def markdown(report: dict[str, Any]) -> str:
             str(queries.get(t, {}).get(scenario, {}).get("queries", "?"))
             for t in ("api", "django", "raw")
         )
-        errors = sum(s["errors"] for s in by_server.values())
+        non2xx = sum(s.get("non2xx", 0) for s in by_server.values())
+        errors = f"{non2xx} / {sum(s['errors'] for s in by_server.values()) - non2xx}"
         cpu = " / ".join(f"{x['cpu_ms']:.2f}+{x['pg_cpu_ms']:.2f}" for x in (api, dj, raw))
         lines.append(
             f"| {scenario} | {api['rps']:.0f} | {api['p50_ms']:.2f} | {api['p99_ms']:.2f} "
@@ -659,7 +660,8 @@ def markdown(report: dict[str, Any]) -> str:
                     f"| {variant['p99_ms']:.2f} | | | {ratio(variant['rps'], raw['rps'])} "
                     f"| {ratio(variant['rps'], dj['rps'])} "
                     f"| {variant['cpu_ms']:.2f}+{variant['pg_cpu_ms']:.2f} "
-                    f"| {cpu_ratio(raw, variant)} | | {variant['errors']} |"
+                    f"| {cpu_ratio(raw, variant)} | | {variant.get('non2xx', 0)} / "
+                    f"{variant['errors'] - variant.get('non2xx', 0)} |"
                 )
     lines.append("")
     for line in report["checks"]:
