@@ -7,6 +7,11 @@ PORT ?= 8000
 
 .PHONY: run test test-postgres lint format fuzz bench schema clean
 
+# Tools that load the Django settings (mypy's plugin, schema generation) but serve nothing get
+# throwaway values, so they work on a fresh clone without a .env.
+CHECK_ENV := WEAVZ_ENV_FILE=/nonexistent SECRET_KEY=static-checks-only-not-a-secret-0123456789 \
+	ENCRYPTION_KEY=dGVzdC1vbmx5LWVuY3J5cHRpb24ta2V5LTMyYnl0ZXM= DATABASE_URL=sqlite:///:memory:
+
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
@@ -30,7 +35,7 @@ test-postgres: $(VENV)/.installed
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy .
+	$(CHECK_ENV) $(VENV)/bin/mypy .
 
 format: $(VENV)/.installed
 	$(VENV)/bin/ruff check --fix .
@@ -47,7 +52,7 @@ fuzz: $(VENV)/.installed
 	LOG_LEVEL=WARNING FUZZ_RANDOM=1 FUZZ_NEGATIVE=1 FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-300} $(PY) -m pytest tests/test_fuzz.py -p no:logging -s
 
 schema: $(VENV)/.installed
-	$(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
+	$(CHECK_ENV) $(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
 
 clean:
 	rm -rf $(VENV) staticfiles .mypy_cache .ruff_cache
