@@ -11,12 +11,13 @@ from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from connections.models import Connection, ConnectionStatus, Piece
+from connections.selectors import ConnectionRow
 from connections.values import VALUE_TYPES
 from weavz.api.render import iso
 from weavz.api.serializers import StrictSerializer
 
 
-def render_connection(connection: Connection) -> dict[str, Any]:
+def render_connection(connection: Connection | ConnectionRow) -> dict[str, Any]:
     return {
         "id": connection.id,
         "pieceName": connection.piece_id,

@@ -11,8 +11,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.viewsets import ViewSet
 
-from connections.filters import ConnectionFilter
-from connections.models import Connection, Piece
+from connections.models import Connection, ConnectionStatus, Piece
+from connections.selectors import LIST_FILTERS, connection_page, connection_row
 from connections.serializers import (
     ConnectionCreateSerializer,
     ConnectionSerializer,
@@ -33,6 +33,7 @@ from connections.services import (
 from orgs.models import Project, Scope
 from orgs.viewsets import OrgScopedViewSet
 from weavz.api.idempotency import idempotent
+from weavz.api.pagination import decode_cursor_token, encode_cursor_token, parse_limit
 
 _INCLUDE = OpenApiParameter(
     "include",
@@ -42,9 +43,18 @@ _INCLUDE = OpenApiParameter(
 )
 
 
+_LIST_PARAMETERS = [
+    OpenApiParameter("pieceName", OpenApiTypes.STR, description="Only this piece's connections."),
+    OpenApiParameter("projectId", OpenApiTypes.STR, description="Only this project's connections."),
+    OpenApiParameter(
+        "externalId", OpenApiTypes.STR, description="Only this end user's connections."
+    ),
+    OpenApiParameter("status", OpenApiTypes.STR, enum=ConnectionStatus.values),
+]
+
+
 class ConnectionViewSet(OrgScopedViewSet):
     queryset = Connection.objects.all()
-    filterset_class = ConnectionFilter
     read_scope = Scope.CONNECTIONS_READ
     write_scope = Scope.CONNECTIONS_WRITE
     serializer_class = ConnectionSerializer
@@ -59,12 +69,27 @@ class ConnectionViewSet(OrgScopedViewSet):
             raise NotFound("No such connection.")
         return found
 
-    @extend_schema(responses=ConnectionSerializer(many=True))
+    @extend_schema(parameters=_LIST_PARAMETERS, responses=ConnectionSerializer(many=True))
     def list(self, request: Request) -> Response:
-        queryset = self.filter_queryset(self.get_queryset())
-        page = self.paginate_queryset(queryset)
-        assert page is not None
-        return self.get_paginated_response([render_connection(c) for c in page])
+        params = request.query_params
+        filters = {name: params[name] for name in LIST_FILTERS if name in params}
+        if "status" in filters and filters["status"] not in ConnectionStatus.values:
+            raise ValidationError(
+                {"status": [f"Must be one of {', '.join(ConnectionStatus.values)}."]}
+            )
+        limit = parse_limit(params.get("limit"))
+        rows, more = connection_page(
+            org_id=self.org.id,
+            filters=filters,
+            before=decode_cursor_token(params.get("cursor")),
+            limit=limit,
+        )
+        return Response(
+            {
+                "data": [render_connection(row) for row in rows],
+                "next": encode_cursor_token(rows[-1].id) if more else None,
+            }
+        )
 
     @extend_schema(parameters=[_INCLUDE], responses=RevealedConnectionSerializer)
     def retrieve(self, request: Request, pk: str) -> Response:
@@ -72,7 +97,10 @@ class ConnectionViewSet(OrgScopedViewSet):
         if include not in (None, "value"):
             raise ValidationError({"include": ["Only `value` can be included."]})
         if include is None:
-            return Response(render_connection(self._find(pk)))
+            row = connection_row(org_id=self.org.id, connection_id=pk)
+            if row is None:
+                raise NotFound("No such connection.")
+            return Response(render_connection(row))
         if Scope.CONNECTIONS_REVEAL not in self.client.scopes:
             raise PermissionDenied("This API key lacks the `connections:reveal` scope.")
         connection = self._find(pk, self.get_queryset().defer(None))

@@ -5,6 +5,7 @@ comparison. ``last_used_at`` is written at most about once a minute per key, by 
 UPDATE, so a hot key costs no write per request.
 """
 
+import functools
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
@@ -17,6 +18,7 @@ from rest_framework.request import Request
 
 from orgs.keys import matches, split_prefix
 from orgs.models import ApiKey, Organization
+from weavz.api.sql import ModelColumns, db, fetch_one
 
 if TYPE_CHECKING:
     from rest_framework.views import APIView
@@ -39,6 +41,29 @@ class ApiClient:
         return self.key_id
 
 
+_KEY = ModelColumns(ApiKey, "k")
+_ORG = ModelColumns(Organization, "o")
+
+
+@functools.cache
+def _key_statement(vendor: str) -> str:
+    return (  # identifiers come from model metadata; the prefix is a parameter
+        f"SELECT {_KEY.select}, {_ORG.select} FROM {_KEY.table} "  # noqa: S608
+        f"JOIN {_ORG.table} ON {_ORG.column('id')} = {_KEY.column('org')} "
+        f"WHERE {_KEY.column('prefix')} = %s"
+    )
+
+
+def find_key(prefix: str) -> ApiKey | None:
+    """The key with this prefix, its org loaded: one indexed query, no ORM compilation."""
+    row = fetch_one(_key_statement(db().vendor), [prefix])
+    if row is None:
+        return None
+    key: ApiKey = _KEY.instance(row[: len(_KEY)])
+    key.org = _ORG.instance(row[len(_KEY) :])
+    return key
+
+
 class ApiKeyAuthentication(BaseAuthentication):
     def authenticate_header(self, request: Request) -> str:
         return 'Bearer realm="api"'
@@ -56,7 +81,7 @@ class ApiKeyAuthentication(BaseAuthentication):
         except UnicodeDecodeError:
             raise exceptions.AuthenticationFailed(_INVALID) from None
         prefix = split_prefix(plaintext)
-        key = ApiKey.objects.select_related("org").filter(prefix=prefix).first() if prefix else None
+        key = find_key(prefix) if prefix else None
         now = timezone.now()
         if (
             key is None

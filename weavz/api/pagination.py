@@ -21,6 +21,25 @@ def parse_limit(raw: str | None) -> int:
     return int(raw)
 
 
+def decode_cursor_token(token: str | None) -> str | None:
+    """The id a ``?cursor=`` token points at (the next page starts below it)."""
+    if token is None:
+        return None
+    try:
+        position = urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode("ascii")
+    except ValueError:
+        position = ""
+    if not position.isascii() or not position.replace("_", "").isalnum():
+        raise ValidationError({"cursor": ["Invalid cursor."]})
+    return position
+
+
+def encode_cursor_token(position: str) -> str:
+    # ``next`` is an opaque token to pass back as ``?cursor=``, not a URL. Ids are unique, so the
+    # position alone (no offset, no reverse) marks where the next page starts.
+    return urlsafe_b64encode(position.encode("ascii")).decode("ascii").rstrip("=")
+
+
 class CursorPage(CursorPagination):
     # Ids are UUIDv7-based and unique, so ordering by id alone is newest first and keyset-exact:
     # a page is one index range scan wherever it starts.
@@ -32,21 +51,13 @@ class CursorPage(CursorPagination):
         return parse_limit(request.query_params.get("limit"))
 
     def decode_cursor(self, request: Request) -> Cursor | None:
-        token = request.query_params.get(self.cursor_query_param)
-        if token is None:
+        position = decode_cursor_token(request.query_params.get(self.cursor_query_param))
+        if position is None:
             return None
-        try:
-            position = urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode("ascii")
-        except ValueError:
-            position = ""
-        if not position.isascii() or not position.replace("_", "").isalnum():
-            raise ValidationError({"cursor": ["Invalid cursor."]})
         return Cursor(offset=0, reverse=False, position=position)  # type: ignore[arg-type]
 
     def encode_cursor(self, cursor: Cursor) -> str:
-        # ``next`` is an opaque token to pass back as ``?cursor=``, not a URL. Ids are unique, so
-        # the position alone (no offset, no reverse) marks where the next page starts.
-        return urlsafe_b64encode(str(cursor.position).encode("ascii")).decode("ascii").rstrip("=")
+        return encode_cursor_token(str(cursor.position))
 
     def get_paginated_response(self, data: Sequence[Any]) -> Response:
         return Response({"data": data, "next": self.get_next_link()})
