@@ -11,13 +11,13 @@ import functools
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS, connections, models
 from rest_framework.exceptions import NotFound, ValidationError
 
 from connections.models import Connection, ConnectionStatus, Piece
 from orgs.models import Organization, Project
 from policies.models import ConnectionPolicy, PolicyType
 from weavz.api.errors import ConnectionNotActive, ConnectionRequired, PolicyViolation
+from weavz.api.sql import ModelColumns, db, fetch_one, qn
 
 
 class Source:
@@ -166,45 +166,32 @@ def _active(connection: Connection, policy: ConnectionPolicy | None, source: str
     return Resolution(connection=connection, policy=policy, source=source)
 
 
-_POLICY_FIELDS = tuple(ConnectionPolicy._meta.concrete_fields)
-# Resolution reads metadata only; the ciphertext stays in the database.
-_CONNECTION_FIELDS = tuple(f for f in Connection._meta.concrete_fields if f.name != "value")
-# (alias, model, fields) in the order of the SELECT list.
-_GROUPS: tuple[tuple[str, type[models.Model], tuple[Any, ...]], ...] = (
-    ("op", ConnectionPolicy, _POLICY_FIELDS),
-    ("opc", Connection, _CONNECTION_FIELDS),
-    ("pp", ConnectionPolicy, _POLICY_FIELDS),
-    ("ppc", Connection, _CONNECTION_FIELDS),
-    ("n", Connection, _CONNECTION_FIELDS),
-    ("e", Connection, _CONNECTION_FIELDS),
+# (alias, columns) in the order of the SELECT list. Resolution reads metadata only: the
+# ciphertext stays in the database.
+_GROUPS = (
+    ModelColumns(ConnectionPolicy, "op"),
+    ModelColumns(Connection, "opc", exclude=["value"]),
+    ModelColumns(ConnectionPolicy, "pp"),
+    ModelColumns(Connection, "ppc", exclude=["value"]),
+    ModelColumns(Connection, "n", exclude=["value"]),
+    ModelColumns(Connection, "e", exclude=["value"]),
 )
 
 
 @functools.cache
-def _statement(vendor: str) -> tuple[str, tuple[tuple[Any, ...], ...]]:
-    """The SQL and each column's converters, built once per process and database vendor.
+def _statement(vendor: str) -> str:
+    """The SQL, built once per process and database vendor (see ``weavz.api.sql`` for why).
 
-    Written by hand because the ORM spends several milliseconds compiling the equivalent
-    FilteredRelation query on every call, far more than the database spends answering it. A
-    NULL parameter matches nothing, so one statement serves every combination of inputs.
+    A NULL parameter matches nothing, so one statement serves every combination of inputs.
     """
-    db = connections[DEFAULT_DB_ALIAS]
-    qn = db.ops.quote_name
     table = {m: qn(m._meta.db_table) for m in (ConnectionPolicy, Connection)}
-    columns, converters = [], []
-    for alias, _model, fields in _GROUPS:
-        for field in fields:
-            columns.append(f"{alias}.{qn(field.column)}")
-            col = field.get_col(alias)
-            converters.append(
-                (col, tuple(db.ops.get_db_converters(col) + col.get_db_converters(db)))
-            )
-    sql = f"""
+    columns = ", ".join(group.select for group in _GROUPS)
+    return f"""
         SELECT
           EXISTS(SELECT 1 FROM {qn(Piece._meta.db_table)} WHERE {qn("name")} = %s),
           EXISTS(SELECT 1 FROM {qn(Project._meta.db_table)} WHERE {qn("org_id")} = %s
                  AND {qn("id")} = %s),
-          {", ".join(columns)}
+          {columns}
         FROM {qn(Organization._meta.db_table)} o
         LEFT JOIN {table[ConnectionPolicy]} op
           ON op.{qn("org_id")} = o.{qn("id")} AND op.{qn("piece_id")} = %s
@@ -220,7 +207,6 @@ def _statement(vendor: str) -> tuple[str, tuple[tuple[Any, ...], ...]]:
          AND e.{qn("external_id")} = %s
         WHERE o.{qn("id")} = %s
     """  # noqa: S608 (identifiers come from model metadata; every value is a parameter)
-    return sql, tuple(converters)
 
 
 def _load(
@@ -231,8 +217,6 @@ def _load(
     external_id: str | None,
     connection_id: str | None,
 ) -> _Candidates:
-    sql, converters = _statement(connections[DEFAULT_DB_ALIAS].vendor)
-    db = connections[DEFAULT_DB_ALIAS]
     params = [
         piece_name,
         org.pk,
@@ -245,9 +229,7 @@ def _load(
         external_id,
         org.pk,
     ]
-    with db.cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
+    row = fetch_one(_statement(db().vendor), params)
     if row is None:  # the org was deleted under the request
         raise NotFound("No such organization.")
     if not row[0]:
@@ -257,18 +239,9 @@ def _load(
 
     found: list[Any] = []
     position = 2
-    for _alias, model, fields in _GROUPS:
-        values = list(row[position : position + len(fields)])
-        for index in range(len(fields)):
-            col, column_converters = converters[position - 2 + index]
-            for convert in column_converters:
-                values[index] = convert(values[index], col, db)
-        position += len(fields)
-        found.append(
-            None
-            if values[0] is None  # the LEFT JOIN matched nothing
-            else model.from_db(db.alias, [f.attname for f in fields], values)
-        )
+    for group in _GROUPS:
+        found.append(group.instance(row[position : position + len(group)]))
+        position += len(group)
     org_policy, org_policy_connection, project_policy, project_policy_connection = found[:4]
     for policy, connection in (
         (org_policy, org_policy_connection),
