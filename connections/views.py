@@ -1,7 +1,5 @@
 """The Connections API (/api/v1/connections) and the piece catalog (/api/v1/pieces)."""
 
-from typing import Any
-
 from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -34,6 +32,7 @@ from orgs.models import Project, Scope
 from orgs.viewsets import OrgScopedViewSet
 from weavz.api.idempotency import idempotent
 from weavz.api.pagination import decode_cursor_token, encode_cursor_token, parse_limit
+from weavz.api.serializers import validated
 
 _INCLUDE = OpenApiParameter(
     "include",
@@ -111,7 +110,7 @@ class ConnectionViewSet(OrgScopedViewSet):
     @extend_schema(request=ConnectionCreateSerializer, responses={201: ConnectionSerializer})
     @idempotent
     def create(self, request: Request) -> Response:
-        data = _valid(ConnectionCreateSerializer, request.data)
+        data = validated(ConnectionCreateSerializer, request.data)
         piece = Piece.objects.filter(pk=data["pieceName"]).first()
         if piece is None:
             raise ValidationError({"pieceName": [f"Unknown piece {data['pieceName']!r}."]})
@@ -133,7 +132,7 @@ class ConnectionViewSet(OrgScopedViewSet):
 
     @extend_schema(request=ConnectionUpdateSerializer, responses=ConnectionSerializer)
     def partial_update(self, request: Request, pk: str) -> Response:
-        data = _valid(ConnectionUpdateSerializer, request.data)
+        data = validated(ConnectionUpdateSerializer, request.data)
         connection = self._find(pk, self.get_queryset().select_related("piece"))
         connection = connection_update(
             connection=connection,
@@ -148,13 +147,6 @@ class ConnectionViewSet(OrgScopedViewSet):
     def destroy(self, request: Request, pk: str) -> Response:
         connection_delete(connection=self._find(pk), actor=self.client.actor)
         return Response({"success": True})
-
-
-def _valid(serializer_class: Any, data: Any) -> dict[str, Any]:
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    validated: dict[str, Any] = serializer.validated_data
-    return validated
 
 
 class PieceViewSet(ViewSet):

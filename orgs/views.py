@@ -10,6 +10,7 @@ from orgs.models import AuditEvent, Project, Scope
 from orgs.serializers import AuditEventSerializer, ProjectCreateSerializer, ProjectSerializer
 from orgs.services import project_create
 from orgs.viewsets import OrgScopedViewSet
+from weavz.api.serializers import validated
 
 
 class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgScopedViewSet):
@@ -20,11 +21,8 @@ class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgScoped
 
     @extend_schema(request=ProjectCreateSerializer, responses={201: ProjectSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        serializer = ProjectCreateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        project = project_create(
-            org=self.org, name=serializer.validated_data["name"], actor=self.client.actor
-        )
+        data = validated(ProjectCreateSerializer, request.data)
+        project = project_create(org=self.org, name=data["name"], actor=self.client.actor)
         return Response(ProjectSerializer(project).data, status=status.HTTP_201_CREATED)
 
 

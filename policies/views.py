@@ -4,7 +4,7 @@ Resolution lives here, not in ``connections``, because dependencies point one wa
 ``connections`` never imports ``policies``.
 """
 
-from typing import Any, cast
+from typing import cast
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import status as http
@@ -31,13 +31,7 @@ from policies.serializers import (
 )
 from policies.services import InvalidPolicy, policy_delete, policy_put
 from weavz.api.idempotency import idempotent
-
-
-def _valid(serializer_class: Any, data: Any) -> dict[str, Any]:
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    validated: dict[str, Any] = serializer.validated_data
-    return validated
+from weavz.api.serializers import validated
 
 
 class PolicyViewSet(OrgScopedViewSet):
@@ -71,7 +65,7 @@ class PolicyViewSet(OrgScopedViewSet):
     )
     @idempotent
     def put(self, request: Request) -> Response:
-        data = _valid(PolicyPutSerializer, request.data)
+        data = validated(PolicyPutSerializer, request.data)
         errors: dict[str, list[str]] = {}
         piece = Piece.objects.filter(pk=data["pieceName"]).first()
         if piece is None:
@@ -123,7 +117,7 @@ class ResolveView(APIView):
 
     @extend_schema(request=ResolveSerializer, responses=ResolutionSerializer)
     def post(self, request: Request) -> Response:
-        data = _valid(ResolveSerializer, request.data)
+        data = validated(ResolveSerializer, request.data)
         resolution = resolve(
             org=cast(ApiClient, request.user).org,
             piece_name=data["pieceName"],
