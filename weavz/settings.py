@@ -112,12 +112,13 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 # A health check is one extra round trip ("SELECT 1") per request on a reused connection; it
 # turns a dropped connection into a reconnect instead of one failed request.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=True)
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Server-side binding lets psycopg prepare each hot statement once per connection (after
-    # 5 uses) instead of PostgreSQL parsing and planning it on every request.
-    DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = env.bool(
-        "DB_SERVER_SIDE_BINDING", default=False
-    )
+# The fixed statements of the hot reads (weavz/api/sql.py) are prepared once per connection on
+# PostgreSQL. Turn off behind a transaction-pooling PgBouncer older than 1.21.
+PREPARED_STATEMENTS = env.bool("PREPARED_STATEMENTS", default=True)
+if PREPARED_STATEMENTS and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django leaves psycopg's preparing off (None). Any number turns it on; only those fixed
+    # statements ask for it, as the ORM's client-side-binding cursors never prepare.
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 1
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers run beside the one writer; IMMEDIATE avoids "database is locked"

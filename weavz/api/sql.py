@@ -8,9 +8,12 @@ compiler. Callers build their statement text once (``functools.cache``) and pass
 parameter.
 """
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
+import psycopg
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Field, Model
@@ -99,15 +102,48 @@ class ModelColumns:
         return self.model.from_db(DEFAULT_DB_ALIAS, self.attnames, self.convert(values))
 
 
+class _PreparingCursor(psycopg.Cursor[Any]):
+    """Binds parameters on the server and prepares every statement it runs."""
+
+    def execute(self, query: Any, params: Any = None, **kwargs: Any) -> Any:
+        kwargs.setdefault("prepare", True)
+        return super().execute(query, params, **kwargs)
+
+
+@contextmanager
+def _cursor() -> Iterator[Any]:
+    """A cursor for a fixed statement: on PostgreSQL one that binds parameters on the server and
+    prepares the statement, so each connection parses and plans it once, not on every request
+    (for resolution's statement planning costs more than running it). Django's own cursors bind
+    on the client and never prepare; ``PREPARED_STATEMENTS=false`` keeps it that way (needed
+    behind a transaction-pooling PgBouncer older than 1.21)."""
+    connection = db()
+    if connection.vendor != "postgresql" or not settings.PREPARED_STATEMENTS:
+        with connection.cursor() as cursor:
+            yield cursor
+        return
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    with connection.wrap_database_errors:
+        raw: Any = _PreparingCursor(connection.connection)
+    wrapped = (
+        connection.make_debug_cursor(raw)
+        if connection.queries_logged
+        else connection.make_cursor(raw)
+    )
+    with wrapped as cursor:
+        yield cursor
+
+
 def fetch_one(sql: str, params: Sequence[Any]) -> tuple[Any, ...] | None:
-    with db().cursor() as cursor:
+    with _cursor() as cursor:
         cursor.execute(sql, params)
         row: tuple[Any, ...] | None = cursor.fetchone()
         return row
 
 
 def fetch_all(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
-    with db().cursor() as cursor:
+    with _cursor() as cursor:
         cursor.execute(sql, params)
         return list(cursor.fetchall())
 

@@ -1,0 +1,92 @@
+"""The fixed-SQL helpers behind the hot reads give exactly what the ORM gives."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test import override_settings
+from django.utils import timezone
+
+from connections.models import Connection
+from connections.selectors import connection_page, connection_row
+from orgs.auth import find_key
+from orgs.models import ApiKey
+from orgs.services import api_key_create
+from tests.factories import ConnectionFactory
+from tests.postgres import only_postgres
+from weavz.api.render import iso
+
+pytestmark = pytest.mark.django_db
+
+
+def test_find_key_loads_the_key_and_its_org_as_the_orm_does(org):
+    key, _secret = api_key_create(
+        org=org, name="k", actor="t", expires_at=timezone.now() + timedelta(days=1)
+    )
+    ApiKey.objects.filter(pk=key.pk).update(last_used_at=timezone.now())
+    orm = ApiKey.objects.select_related("org").get(pk=key.pk)
+    found = find_key(key.prefix)
+    assert found is not None
+    for field in ApiKey._meta.concrete_fields:
+        assert getattr(found, field.attname) == getattr(orm, field.attname), field.name
+    assert found.org.name == org.name and found.org.created_at == org.created_at
+    assert find_key("nope0000") is None
+
+
+def test_a_connection_row_renders_like_the_model(org):
+    conn = ConnectionFactory(org=org, external_id="u1")
+    model = Connection.objects.get(pk=conn.pk)
+    row = connection_row(org_id=org.id, connection_id=conn.pk)
+    assert row is not None
+    assert iso(row.created_at) == iso(model.created_at)
+    assert iso(row.updated_at) == iso(model.updated_at)
+    assert (
+        row.id,
+        row.piece_id,
+        row.display_name,
+        row.external_id,
+        row.project_id,
+        row.status,
+    ) == (
+        model.id,
+        model.piece_id,
+        model.display_name,
+        model.external_id,
+        model.project_id,
+        model.status,
+    )
+
+
+def test_a_connection_row_is_scoped_to_the_org(org, other_org):
+    conn = ConnectionFactory(org=org)
+    assert connection_row(org_id=other_org.id, connection_id=conn.pk) is None
+    rows, more = connection_page(org_id=other_org.id, filters={}, before=None, limit=10)
+    assert rows == [] and not more
+
+
+@only_postgres
+def test_the_hot_statements_are_prepared_once_per_connection_on_postgresql(api, org):
+    conn = ConnectionFactory(org=org)
+    for _ in range(3):
+        assert api.get(f"/api/v1/connections/{conn.id}").status_code == 200
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert any("orgs_apikey" in sql for sql in prepared)
+    assert any("connections_connection" in sql for sql in prepared)
+
+
+@only_postgres
+@override_settings(PREPARED_STATEMENTS=False)
+def test_prepared_statements_can_be_turned_off(api, org):
+    conn = ConnectionFactory(org=org)
+
+    def prepared() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_prepared_statements")
+            return cursor.fetchone()[0]
+
+    before = prepared()
+    assert api.get(f"/api/v1/connections/{conn.id}", {"limit": 1}).status_code == 200
+    assert api.get("/api/v1/connections", {"status": "ERROR"}).status_code == 200
+    assert prepared() == before
