@@ -1,5 +1,7 @@
 """Idempotency-Key on POST /connections and PUT /policies: replay, mismatch, expiry, races."""
 
+import hashlib
+import json
 import threading
 import time
 from datetime import timedelta
@@ -42,6 +44,22 @@ class TestOneRequestAtATime:
         assert "Idempotent-Replayed" not in first
         assert Connection.objects.count() == 1
         assert AuditEvent.objects.filter(action="connection.created").count() == 1
+
+    def test_the_stored_record_holds_no_secret_and_no_unkeyed_hash_of_it(self, api):
+        body = {
+            "pieceName": "http",
+            "displayName": "H",
+            "value": {"type": "BASIC_AUTH", "username": "u", "password": "hunter2"},
+        }
+        assert _post(api, body, key="basic-1").status_code == 201
+        record = IdempotencyRecord.objects.get(key="basic-1")
+        assert "hunter2" not in repr(record.response_body)
+        unkeyed = json.dumps(body, sort_keys=True, separators=(",", ":"))
+        for digest in (
+            hashlib.sha256(f"POST /api/v1/connections\n{unkeyed}".encode()),
+            hashlib.sha256(unkeyed.encode()),
+        ):
+            assert record.fingerprint != digest.hexdigest()
 
     def test_the_same_key_with_another_body_is_409(self, api):
         _post(api)
