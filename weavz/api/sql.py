@@ -118,7 +118,13 @@ def _cursor() -> Iterator[Any]:
     on the client and never prepare; ``PREPARED_STATEMENTS=false`` keeps it that way (needed
     behind a transaction-pooling PgBouncer older than 1.21)."""
     connection = db()
-    if connection.vendor != "postgresql" or not settings.PREPARED_STATEMENTS:
+    # While queries are logged (DEBUG, query-count assertions) Django's own cursor runs them, so
+    # the log holds the full SQL text: psycopg does not expose it for a prepared execution.
+    if (
+        connection.vendor != "postgresql"
+        or not settings.PREPARED_STATEMENTS
+        or connection.queries_logged
+    ):
         with connection.cursor() as cursor:
             yield cursor
         return
@@ -126,12 +132,7 @@ def _cursor() -> Iterator[Any]:
     connection.ensure_connection()
     with connection.wrap_database_errors:
         raw: Any = _PreparingCursor(connection.connection)
-    wrapped = (
-        connection.make_debug_cursor(raw)
-        if connection.queries_logged
-        else connection.make_cursor(raw)
-    )
-    with wrapped as cursor:
+    with connection.make_cursor(raw) as cursor:
         yield cursor
 
 
