@@ -164,7 +164,7 @@ STORAGES = {
 # Without collectstatic (quick start, tests) whitenoise serves straight from the finders, and
 # its warning that STATIC_ROOT does not exist yet is expected.
 WHITENOISE_USE_FINDERS = True
-warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
+warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
 
 # Request bodies above this are answered 413 PAYLOAD_TOO_LARGE before any parsing.
 MAX_REQUEST_BODY_BYTES = env.int("MAX_REQUEST_BODY_BYTES", default=1024 * 1024)

@@ -26,5 +26,7 @@ class Command(BaseCommand):
             f"\n  API key (shown once): {secret}\n\n"
             "  Try it:\n"
             "    curl -s http://127.0.0.1:8000/api/v1/projects \\\n"
-            f"      -H 'Authorization: Bearer {secret}'\n"
+            f"      -H 'Authorization: Bearer {secret}'\n\n"
+            "  Operator console: http://127.0.0.1:8000/admin/ "
+            "(first run `.venv/bin/python manage.py createsuperuser`)\n"
         )
