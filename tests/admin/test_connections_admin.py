@@ -2,10 +2,12 @@ import json
 
 import pytest
 
+import connections.admin
 from connections.models import Connection, ConnectionStatus, Piece
 from connections.services import connection_create
 from orgs.models import AuditEvent, Project
 from tests.admin.conftest import SECRET_TEXT
+from weavz.api.errors import Conflict
 
 pytestmark = pytest.mark.django_db
 
@@ -93,6 +95,21 @@ def test_a_duplicate_external_id_is_a_field_error_not_a_crash(console, org, open
     assert response.status_code == 200
     assert "already has a openai connection" in " ".join(form_errors(response)["external_id"])
     assert "__all__" not in form_errors(response)
+
+
+def test_a_duplicate_that_slips_past_the_form_check_is_a_message_not_a_500(
+    console, org, monkeypatch
+):
+    # As if another request committed the same external id between the form's check and our
+    # insert: the database's unique constraint decides and the service raises Conflict.
+    def lose_the_race(**kwargs):
+        raise Conflict("A openai connection with externalId 'user-1' already exists.")
+
+    monkeypatch.setattr(connections.admin, "connection_create", lose_the_race)
+    response = console.post(ADD, add_form(org, external_id="user-1"), follow=True)
+    assert response.status_code == 200
+    assert "already exists" in response.content.decode()
+    assert not Connection.objects.filter(external_id="user-1").exists()
 
 
 def test_custom_auth_props_are_checked_against_the_piece(console, org):
