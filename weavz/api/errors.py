@@ -17,6 +17,11 @@ from rest_framework.response import Response
 
 logger = logging.getLogger("weavz.errors")
 
+_INTERNAL = (
+    "INTERNAL_ERROR",
+    "The server failed to handle this request; quote the request id when reporting it.",
+)
+
 
 class ApiError(exceptions.APIException):
     """A typed API error; subclasses set the HTTP status and the envelope code."""
@@ -143,11 +148,7 @@ def exception_handler(exc: Exception, context: Mapping[str, Any]) -> Response:
         logger.exception(
             "Unhandled error", extra={"request_id": request_id_of(request)}, exc_info=exc
         )
-        body = error_body(
-            "INTERNAL_ERROR",
-            "The server failed to handle this request; quote the request id when reporting it.",
-            request=request,
-        )
+        body = error_body(*_INTERNAL, request=request)
         return Response(body, status=status.HTTP_500_INTERNAL_SERVER_ERROR)
 
     code = getattr(exc, "code", None) if isinstance(exc, ApiError) else None
@@ -172,26 +173,41 @@ def exception_handler(exc: Exception, context: Mapping[str, Any]) -> Response:
     return Response(body, status=exc.status_code, headers=headers)
 
 
+# The envelope for a bare HTTP status, when all that is known is the status: Django's own error
+# views below and the last-line middleware (weavz.api.middleware.JsonErrorsMiddleware).
+STATUS_ERRORS = {
+    400: ("VALIDATION_ERROR", "The request is malformed."),
+    401: ("UNAUTHENTICATED", "Authentication required."),
+    403: ("FORBIDDEN", "You may not do this."),
+    404: ("NOT_FOUND", "No such endpoint or object."),
+    405: ("METHOD_NOT_ALLOWED", "This method is not allowed here."),
+    413: ("PAYLOAD_TOO_LARGE", "The request body is too large."),
+    415: ("UNSUPPORTED_MEDIA_TYPE", "This content type is not supported."),
+    429: ("RATE_LIMITED", "Too many requests."),
+    500: _INTERNAL,
+}
+
+
+def status_error_response(http_status: int, request: HttpRequest | None = None) -> JsonResponse:
+    code, message = STATUS_ERRORS.get(http_status, _INTERNAL)
+    return error_response(code, message, http_status, request=request)
+
+
 # Django's own error views (routing 404, SuspiciousOperation 400, CSRF/permission 403, crashes).
 def handler400(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
-    return error_response("VALIDATION_ERROR", "The request is malformed.", 400, request=request)
+    return status_error_response(400, request)
 
 
 def handler403(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
-    return error_response("FORBIDDEN", "You may not do this.", 403, request=request)
+    return status_error_response(403, request)
 
 
 def handler404(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
-    return error_response("NOT_FOUND", "No such endpoint or object.", 404, request=request)
+    return status_error_response(404, request)
 
 
 def handler500(request: HttpRequest) -> JsonResponse:
-    return error_response(
-        "INTERNAL_ERROR",
-        "The server failed to handle this request; quote the request id when reporting it.",
-        500,
-        request=request,
-    )
+    return status_error_response(500, request)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> JsonResponse:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
-from weavz.api.errors import error_response
+from weavz.api.errors import error_response, status_error_response
 
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
@@ -49,18 +49,6 @@ class BodySizeLimitMiddleware:
         return self.get_response(request)
 
 
-_STATUS_CODES = {
-    400: ("VALIDATION_ERROR", "The request is malformed."),
-    401: ("UNAUTHENTICATED", "Authentication required."),
-    403: ("FORBIDDEN", "You may not do this."),
-    404: ("NOT_FOUND", "No such endpoint or object."),
-    405: ("METHOD_NOT_ALLOWED", "This method is not allowed here."),
-    413: ("PAYLOAD_TOO_LARGE", "The request body is too large."),
-    415: ("UNSUPPORTED_MEDIA_TYPE", "This content type is not supported."),
-    429: ("RATE_LIMITED", "Too many requests."),
-}
-
-
 class JsonErrorsMiddleware:
     """Last line of the envelope: any non-JSON error outside the admin (e.g. Django's bare 405
     from ``require_GET``) is answered as the envelope, so no client ever parses HTML."""
@@ -76,11 +64,7 @@ class JsonErrorsMiddleware:
             and not response.get("Content-Type", "").startswith("application/json")
             and not request.path.startswith(self.admin_prefix)
         ):
-            code, message = _STATUS_CODES.get(
-                response.status_code,
-                ("INTERNAL_ERROR", "The server failed to handle this request."),
-            )
-            replacement = error_response(code, message, response.status_code, request=request)
+            replacement = status_error_response(response.status_code, request)
             for header in ("Allow", "Retry-After", "WWW-Authenticate"):
                 if header in response:
                     replacement[header] = response[header]
