@@ -94,11 +94,12 @@ def decrypts_under(ring: Keyring, pk: str) -> dict[str, Any] | None:
             return None
 
 
-def run_command(*args: str) -> tuple[str, str, int]:
+def run(command: str, *args: str) -> tuple[str, str, int]:
+    """stdout, stderr and the exit status of a management command."""
     out, err = StringIO(), StringIO()
     code = 0
     try:
-        call_command("rotate_encryption_key", *args, stdout=out, stderr=err)
+        call_command(command, *args, stdout=out, stderr=err)
     except CommandError as exc:
         err.write(str(exc))
         code = exc.returncode
@@ -153,7 +154,9 @@ class TestRotation:
         make_connections(10, ring=BEFORE)
         before = stored()
         with override_settings(ENCRYPTION_KEYRING=DURING):
-            out, _err, code = run_command("--dry-run", "--json", "--batch-size", "3")
+            out, _err, code = run(
+                "rotate_encryption_key", "--dry-run", "--json", "--batch-size", "3"
+            )
         assert code == 0
         assert json.loads(out) == {"rotated": 10, "skipped": 0, "failed": 0, "remaining": 10}
         assert stored() == before
@@ -162,9 +165,9 @@ class TestRotation:
     def test_a_second_run_has_nothing_to_do_and_reports_zero(self):
         make_connections(4, ring=BEFORE)
         with override_settings(ENCRYPTION_KEYRING=DURING):
-            first = run_command("--json")
+            first = run("rotate_encryption_key", "--json")
             between = stored()
-            second = run_command("--json")
+            second = run("rotate_encryption_key", "--json")
         assert json.loads(first[0])["rotated"] == 4
         assert second[2] == 0
         assert json.loads(second[0]) == {"rotated": 0, "skipped": 0, "failed": 0, "remaining": 0}
@@ -213,7 +216,7 @@ class TestRotation:
         [lost] = make_connections(1, ring=Keyring(LOST))
         lost_envelope = stored()[lost]
         with override_settings(ENCRYPTION_KEYRING=DURING):
-            out, err, code = run_command("--json", "--batch-size", "2")
+            out, err, code = run("rotate_encryption_key", "--json", "--batch-size", "2")
         assert code == 1
         assert json.loads(out) == {"rotated": 6, "skipped": 0, "failed": 1, "remaining": 1}
         assert f"FAILED {lost} kid={LOST.kid}" in err
@@ -239,7 +242,7 @@ class TestRotation:
     def test_it_writes_an_audit_event_with_the_counts_and_no_secret(self):
         make_connections(3, ring=BEFORE)
         with override_settings(ENCRYPTION_KEYRING=DURING):
-            out, _err, _code = run_command("--json")
+            out, _err, _code = run("rotate_encryption_key", "--json")
         event = AuditEvent.objects.get(action="encryption.rotated")
         assert event.org_id is None
         assert event.actor == "command:rotate_encryption_key"
@@ -249,7 +252,7 @@ class TestRotation:
     def test_the_command_prints_exactly_the_contract_keys_as_json(self):
         make_connections(2, ring=BEFORE)
         with override_settings(ENCRYPTION_KEYRING=DURING):
-            out, err, code = run_command("--json")
+            out, err, code = run("rotate_encryption_key", "--json")
         assert code == 0
         assert json.loads(out) == {"rotated": 2, "skipped": 0, "failed": 0, "remaining": 0}
         assert err == ""  # no progress bar when stderr is not a terminal
@@ -257,7 +260,7 @@ class TestRotation:
     def test_the_command_prints_a_summary_sentence_without_json(self):
         make_connections(2, ring=BEFORE)
         with override_settings(ENCRYPTION_KEYRING=DURING):
-            out, _err, code = run_command()
+            out, _err, code = run("rotate_encryption_key")
         assert code == 0
         assert f"Re-encrypted 2 value(s) to key {NEW.kid}" in out
 

@@ -1,10 +1,7 @@
 import json
 import tracemalloc
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
-from django.core.management.base import CommandError
 from django.test import override_settings
 
 from connections.crypto import Keyring
@@ -18,28 +15,18 @@ from tests.connections.test_rotation import (
     NEW_ONLY,
     OLD,
     make_connections,
+    run,
     stored,
 )
 
 pytestmark = pytest.mark.django_db
 
 
-def run_verify(*args: str) -> tuple[str, str, int]:
-    out, err = StringIO(), StringIO()
-    code = 0
-    try:
-        call_command("verify_encryption", *args, stdout=out, stderr=err)
-    except CommandError as exc:
-        err.write(str(exc))
-        code = exc.returncode
-    return out.getvalue(), err.getvalue(), code
-
-
 def test_it_counts_rows_per_kid_and_exits_zero_when_everything_decrypts():
     make_connections(3, ring=BEFORE)
     make_connections(2, ring=DURING)
     with override_settings(ENCRYPTION_KEYRING=DURING):
-        out, err, code = run_verify("--json")
+        out, err, code = run("verify_encryption", "--json")
     assert code == 0
     assert json.loads(out) == {"ok": 5, "failed": 0, "kids": {OLD.kid: 3, NEW.kid: 2}}
     assert err == ""
@@ -52,7 +39,7 @@ def test_it_reports_failing_rows_by_id_and_kid_and_exits_non_zero():
     envelopes = stored()
     # The new key alone: rows under the old and the lost key both fail.
     with override_settings(ENCRYPTION_KEYRING=NEW_ONLY):
-        out, err, code = run_verify("--json", "--batch-size", "1")
+        out, err, code = run("verify_encryption", "--json", "--batch-size", "1")
     assert code == 1
     assert json.loads(out) == {
         "ok": 2,
@@ -79,7 +66,7 @@ def test_a_malformed_envelope_is_counted_without_echoing_it():
 def test_it_prints_a_readable_summary_without_json():
     make_connections(2, ring=DURING)
     with override_settings(ENCRYPTION_KEYRING=DURING):
-        out, _err, code = run_verify()
+        out, _err, code = run("verify_encryption")
     assert code == 0
     assert "2 value(s) decrypt, 0 do not." in out
     assert f"kid {NEW.kid} (current key): 2 row(s)" in out
