@@ -23,16 +23,16 @@ from django.db import DatabaseError
 from django.db.models import Q
 from django.db.models.functions import Substr
 
-from connections.crypto import PREFIX, Keyring
-from connections.models import Connection
-from connections.rotation import MALFORMED_KID
+from connections.crypto import PREFIX, PREFIXES, Keyring
+from connections.fields import ORG_ATTNAME
+from connections.rotation import MALFORMED_KID, SealedColumn, sealed_columns
 
 logger = logging.getLogger("weavz.encryption")
 
 _HOW = "Generate a key with `python manage.py generate_encryption_key` and set ENCRYPTION_KEY."
 _SELF_TEST_CONTEXT = b"weavz/system-check"
 _KID_LENGTH = 12
-_HEADER_RE = re.compile(re.escape(PREFIX) + r"([0-9a-f]{12}):")
+_HEADER_RE = re.compile("(?:" + "|".join(map(re.escape, PREFIXES)) + r")([0-9a-f]{12}):")
 DEFAULT_READINESS_TTL_SECONDS = 60
 
 
@@ -65,28 +65,54 @@ def check_encryption_keys(app_configs: Sequence[Any] | None = None, **kwargs: An
     ]
 
 
-def _configured_filter(kids: Iterable[str]) -> Q:
+@register(Tags.models)
+def check_sealed_models(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> list[Error]:
+    """Every model with a sealed column has an ``org_id``: the AAD binds it, rotation reads it."""
+    return [
+        Error(
+            f"{column.name} is an EncryptedJSONField, but {column.model._meta.label} has no "
+            f"{ORG_ATTNAME} column to bind its ciphertexts to.",
+            hint="Give the model a ForeignKey named `org` to orgs.Organization.",
+            obj=column.model,
+            id="connections.E003",
+        )
+        for column in sealed_columns()
+        if not any(f.attname == ORG_ATTNAME for f in column.model._meta.concrete_fields)
+    ]
+
+
+def _configured_filter(attname: str, kids: Iterable[str]) -> Q:
     q = Q()
     for kid in kids:
-        q |= Q(value__startswith=f"{PREFIX}{kid}:")
+        for prefix in PREFIXES:
+            q |= Q(**{f"{attname}__startswith": f"{prefix}{kid}:"})
     return q
 
 
-def undecryptable_kids() -> list[str]:
-    """Stored kids no configured key has; one early-exit scan when there are none."""
-    ring: Keyring = settings.ENCRYPTION_KEYRING
-    outside = Connection.objects.exclude(_configured_filter(ring.kids))
+def _undecryptable_in(column: SealedColumn, kids: Iterable[str]) -> set[str]:
+    attname = column.field.attname
+    outside = column.stored().exclude(_configured_filter(attname, kids))
     if not outside.exists():
-        return []
+        return set()
     # Rare path (something is wrong), so a full distinct scan for an exact log line is fine.
     heads = (
-        outside.annotate(head=Substr("value", 1, len(PREFIX) + _KID_LENGTH + 1))
+        outside.annotate(head=Substr(attname, 1, len(PREFIX) + _KID_LENGTH + 1))
         .order_by()
         .values_list("head", flat=True)
         .distinct()
     )
     # Only a well-formed header names a kid; anything else could be value bytes, never logged.
-    return sorted({_kid_of_header(str(head)) for head in heads})
+    return {_kid_of_header(str(head)) for head in heads}
+
+
+def undecryptable_kids() -> list[str]:
+    """Stored kids, over every sealed column, that no configured key has; one early-exit scan
+    per column when there are none."""
+    ring: Keyring = settings.ENCRYPTION_KEYRING
+    missing: set[str] = set()
+    for column in sealed_columns():
+        missing |= _undecryptable_in(column, ring.kids)
+    return sorted(missing)
 
 
 def _kid_of_header(head: str) -> str:
@@ -108,7 +134,7 @@ def check_stored_kids(
         return []
     return [
         Warning(
-            f"Stored connection values are under key id(s) {', '.join(missing)}, "
+            f"Stored encrypted values are under key id(s) {', '.join(missing)}, "
             "which no configured key has; they cannot be decrypted.",
             hint="Add the key(s) that made them to ENCRYPTION_KEYS_PREVIOUS, then run "
             "`python manage.py verify_encryption`.",

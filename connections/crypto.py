@@ -1,8 +1,10 @@
 """Keyring and AES-256-GCM envelope for credential values at rest.
 
-Envelope: ``enc:v1:<kid>:<base64url-no-padding(nonce || ciphertext || tag)>``.
-The AAD is the header plus a caller-supplied context (field label and row id), so a
-ciphertext moved to another row, another field or relabelled with another kid fails.
+Envelope: ``enc:v2:<kid>:<base64url-no-padding(nonce || ciphertext || tag)>``.
+The AAD is the header plus a caller-supplied context (field label, organization and row id), so a
+ciphertext moved to another row, another org, another field or relabelled with another kid or
+version fails. The version names the binding: ``v1`` envelopes (written before the org was bound)
+carry a context without the org; they still decrypt, and rotation moves them to ``v2``.
 
 Pure Python on purpose: settings, the model field and the rotation command all use it.
 """
@@ -22,7 +24,10 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-PREFIX = "enc:v1:"
+PREFIX = "enc:v2:"
+# Envelope versions still read: the version decides which context the caller binds (fields.py).
+VERSIONS = ("v2", "v1")
+PREFIXES = tuple(f"enc:{version}:" for version in VERSIONS)
 
 KEY_BYTES = 32
 _NONCE_BYTES = 12
@@ -109,20 +114,30 @@ def _aad(header: str, context: bytes) -> bytes:
     return header.encode("ascii") + b"\x00" + context
 
 
-def _parse(envelope: str) -> tuple[str, str]:
-    """Split an envelope into (kid, payload) without ever quoting it back."""
-    if not isinstance(envelope, str) or not envelope.startswith(PREFIX):
+def _parse(envelope: str) -> tuple[str, str, str]:
+    """Split an envelope into (prefix, kid, payload) without ever quoting it back."""
+    prefix = (
+        next((p for p in PREFIXES if envelope.startswith(p)), None)
+        if isinstance(envelope, str)
+        else None
+    )
+    if prefix is None:
         raise DecryptionError(f"Stored value is not a valid envelope (expected {PREFIX}<kid>:...).")
-    kid, sep, payload = envelope[len(PREFIX) :].partition(":")
+    kid, sep, payload = envelope[len(prefix) :].partition(":")
     if not sep or not _KID_RE.fullmatch(kid):
         raise DecryptionError("Stored value is not a valid envelope: its key id is malformed.")
     if not _PAYLOAD_RE.fullmatch(payload):
         raise DecryptionError(f"Stored value under key {kid} is not a valid envelope: bad payload.")
-    return kid, payload
+    return prefix, kid, payload
 
 
 def envelope_kid(envelope: str) -> str:
-    return _parse(envelope)[0]
+    return _parse(envelope)[1]
+
+
+def envelope_version(envelope: str) -> str:
+    """``"v2"`` or ``"v1"``: which binding the envelope's AAD carries."""
+    return _parse(envelope)[0].split(":")[1]
 
 
 class Keyring:
@@ -164,7 +179,7 @@ class Keyring:
         return header + base64.urlsafe_b64encode(nonce + sealed).rstrip(b"=").decode("ascii")
 
     def decrypt(self, envelope: str, context: bytes) -> bytes:
-        kid, payload = _parse(envelope)
+        prefix, kid, payload = _parse(envelope)
         key = self._by_kid.get(kid)
         if key is None:
             raise DecryptionError(
@@ -183,7 +198,7 @@ class Keyring:
             return key._aead.decrypt(
                 blob[:_NONCE_BYTES],
                 blob[_NONCE_BYTES:],
-                _aad(f"{PREFIX}{kid}:", context),
+                _aad(f"{prefix}{kid}:", context),
             )
         except InvalidTag:
             raise DecryptionError(
@@ -191,5 +206,8 @@ class Keyring:
                 "(wrong key, tampered data, or copied from another row/field)."
             ) from None
 
-    def reencrypt(self, envelope: str, context: bytes) -> str:
-        return self.encrypt(self.decrypt(envelope, context), context)
+    def reencrypt(self, envelope: str, context: bytes, new_context: bytes | None = None) -> str:
+        """Opens under ``context`` and seals under ``new_context`` (the same when not given)."""
+        return self.encrypt(
+            self.decrypt(envelope, context), context if new_context is None else new_context
+        )

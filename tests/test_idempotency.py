@@ -148,7 +148,7 @@ class TestOneRequestAtATime:
         record = IdempotencyRecord.objects.get()
         stored = str(record.response_body)
         assert "sk-idempotent-secret-0001" not in stored
-        assert "enc:v1:" not in stored and "value" not in record.response_body
+        assert "enc:v2:" not in stored and "value" not in record.response_body
 
     def test_a_policy_put_replays_too(self, api):
         conn = _post(api, key=None).json()

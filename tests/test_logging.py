@@ -68,7 +68,7 @@ def test_no_secret_reaches_a_log_line_through_any_endpoint(api, make_api, org, l
     assert created.status_code == 201, created.content
     conn_id = created.json()["id"]
     envelope = str(Connection.objects.values_list("value", flat=True).get(pk=conn_id))
-    assert envelope.startswith("enc:v1:")
+    assert envelope.startswith("enc:v2:")
     project = api.post("/api/v1/projects", {"name": "P"}, format="json").json()["id"]
     basic = {"type": "BASIC_AUTH", "username": "bob", "password": PASSWORD}
     oauth = {"type": "OAUTH2", "access_token": ACCESS_TOKEN, "refresh_token": CREDENTIAL}
@@ -132,7 +132,7 @@ def test_no_secret_reaches_a_log_line_through_any_endpoint(api, make_api, org, l
     for secret in _secrets(api, envelope):
         assert secret not in text
     assert not re.search(r"wvz_[A-Za-z0-9]{8}_", text)
-    assert not re.search(r"enc:v1:", text)
+    assert not re.search(r"enc:v2:", text)
 
 
 def test_each_request_is_one_json_line_with_ids_status_and_duration(api, org, stream):
@@ -194,7 +194,7 @@ def test_the_filter_scrubs_message_args_extra_and_traceback():
         "t", logging.ERROR, __file__, 1, "key %s and %s", ("wvz_abcdefgh_S3cr3t", "x"), None
     )
     try:
-        raise ValueError({"password": PASSWORD, "envelope": "enc:v1:k1:QUJD"})
+        raise ValueError({"password": PASSWORD, "envelope": "enc:v2:k1:QUJD"})
     except ValueError:
         import sys
 
@@ -205,7 +205,7 @@ def test_the_filter_scrubs_message_args_extra_and_traceback():
     RedactingFilter().filter(record)
     line = JsonFormatter().format(record)
     assert json.loads(line)["headers"] == {"Authorization": REDACTED, "Accept": "json"}
-    for secret in ("S3cr3t", PASSWORD, "enc:v1", "Bearer abc", ACCESS_TOKEN, "plain"):
+    for secret in ("S3cr3t", PASSWORD, "enc:v2", "Bearer abc", ACCESS_TOKEN, "plain"):
         assert secret not in line
     assert "\n" not in line
 
@@ -214,7 +214,7 @@ def test_the_filter_scrubs_message_args_extra_and_traceback():
     ("text", "expected"),
     [
         ("key wvz_abcdefgh_Zm9v-bar_baz end", f"key {REDACTED} end"),
-        ("stored enc:v1:abc123:QUJDRA== here", f"stored {REDACTED} here"),
+        ("stored enc:v2:abc123:QUJDRA== here", f"stored {REDACTED} here"),
         ("Authorization: Bearer whatever.token", f"Authorization: {REDACTED}"),
         (
             "{'secret_text': 'abc', 'type': 'SECRET_TEXT'}",

@@ -29,7 +29,7 @@ class Operator:
         html: str = self.page.content()
         for secret in self.forbidden:
             assert secret not in html, f"{self.page.url} shows a secret ({secret[:6]}…)"
-        assert "enc:v1:" not in html, f"{self.page.url} shows a ciphertext"
+        assert "enc:v2:" not in html, f"{self.page.url} shows a ciphertext"
         self.scanned.append(self.page.url)
         self.shots += 1
         self.page.screenshot(path=str(SCREENSHOTS / f"{self.shots:02d}-{name}.png"), full_page=True)

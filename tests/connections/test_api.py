@@ -337,7 +337,7 @@ def test_the_raw_column_holds_only_an_envelope(api):
         row = cursor.fetchone()
         cursor.execute("SELECT value FROM connections_connection WHERE id = %s", [created["id"]])
         (stored,) = cursor.fetchone()
-    assert stored.startswith("enc:v1:")
+    assert stored.startswith("enc:v2:")
     assert "sk-proj-abc123" not in repr(row)
 
 

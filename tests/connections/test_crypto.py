@@ -63,7 +63,7 @@ def test_it_round_trips_an_empty_value(ring: Keyring) -> None:
 def test_the_envelope_names_the_version_and_the_current_kid(ring: Keyring) -> None:
     envelope = ring.encrypt(SECRET, CONTEXT)
     assert envelope.startswith(f"{PREFIX}{ring.current.kid}:")
-    assert re.fullmatch(r"enc:v1:[0-9a-f]{12}:[A-Za-z0-9_-]+", envelope)
+    assert re.fullmatch(r"enc:v2:[0-9a-f]{12}:[A-Za-z0-9_-]+", envelope)
     assert envelope_kid(envelope) == ring.current.kid
     raw = base64.urlsafe_b64decode(_payload(envelope) + "=" * (-len(_payload(envelope)) % 4))
     assert len(raw) == 12 + len(SECRET) + 16
@@ -126,12 +126,12 @@ def test_an_unknown_kid_error_names_the_kid(ring: Keyring) -> None:
     [
         "",
         "plain text",
-        "enc:v2:abcdefabcdef:AAAA",
-        "enc:v1:",
-        "enc:v1:ABCDEFABCDEF:AAAA",
-        "enc:v1:abcdefabcdef",
-        "enc:v1:abcdefabcdef:",
-        "enc:v1:abcdefabcdef:not base64!",
+        "enc:v9:abcdefabcdef:AAAA",
+        "enc:v2:",
+        "enc:v2:ABCDEFABCDEF:AAAA",
+        "enc:v2:abcdefabcdef",
+        "enc:v2:abcdefabcdef:",
+        "enc:v2:abcdefabcdef:not base64!",
     ],
 )
 def test_it_reports_what_is_not_an_envelope(envelope: str) -> None:

@@ -67,7 +67,7 @@ def test_stored_kids_under_previous_keys_are_fine():
 
 def test_a_malformed_header_is_named_malformed_never_echoed():
     [pk] = make_connections(1, ring=DURING)
-    Connection.objects.filter(pk=pk).update(value="enc:v1:plaintextleak:AAAA")
+    Connection.objects.filter(pk=pk).update(value="enc:v2:plaintextleak:AAAA")
     with override_settings(ENCRYPTION_KEYRING=DURING):
         assert undecryptable_kids() == [MALFORMED_KID]
 

@@ -74,7 +74,7 @@ def make_connections(
                         piece=piece,
                         display_name=f"c{i}",
                         value_type="SECRET_TEXT",
-                        value=field.seal(pk, secret_of(i)),
+                        value=field.seal(secret_of(i), pk=pk, org_id=org.id),
                     )
                 )
                 ids.append(pk)
@@ -118,11 +118,11 @@ class FlakyKeyring(Keyring):
         self.calls = 0
         self.die_at = die_at
 
-    def reencrypt(self, envelope: str, context: bytes) -> str:
+    def reencrypt(self, envelope: str, context: bytes, new_context: bytes | None = None) -> str:
         self.calls += 1
         if self.calls == self.die_at:
             raise Interrupted
-        return super().reencrypt(envelope, context)
+        return super().reencrypt(envelope, context, new_context)
 
 
 @pytest.mark.django_db
@@ -197,9 +197,11 @@ class TestRotation:
         target = ids[3]
 
         class RacingKeyring(Keyring):
-            def reencrypt(self, envelope: str, context: bytes) -> str:
-                new = super().reencrypt(envelope, context)
-                if context == value_field().context(target):
+            def reencrypt(
+                self, envelope: str, context: bytes, new_context: bytes | None = None
+            ) -> str:
+                new = super().reencrypt(envelope, context, new_context)
+                if context.decode().endswith(f":{target}"):
                     # The application writes between the rotation's read and its write.
                     conn = Connection.objects.get(pk=target)
                     conn.value = {"type": "SECRET_TEXT", "secret_text": "written-by-the-app"}
@@ -247,7 +249,7 @@ class TestRotation:
         assert event.org_id is None
         assert event.actor == "command:rotate_encryption_key"
         assert event.metadata == {**json.loads(out), "kid": NEW.kid}
-        assert "enc:v1:" not in json.dumps(event.metadata)
+        assert "enc:v2:" not in json.dumps(event.metadata)
 
     def test_the_command_prints_exactly_the_contract_keys_as_json(self):
         make_connections(2, ring=BEFORE)
@@ -296,8 +298,10 @@ class TestRotationRacesOnPostgres:
                 db_connection.close()
 
         class RacingKeyring(Keyring):
-            def reencrypt(self, envelope: str, context: bytes) -> str:
-                new = super().reencrypt(envelope, context)
+            def reencrypt(
+                self, envelope: str, context: bytes, new_context: bytes | None = None
+            ) -> str:
+                new = super().reencrypt(envelope, context, new_context)
                 pk = context.decode().rsplit(":", 1)[1]
                 if pk in targets:
                     writer = threading.Thread(target=app_write, args=(pk,))

@@ -69,7 +69,7 @@ def test_no_event_holds_a_secret(api):
     )
     api.get(f"/api/v1/connections/{created['id']}", {"include": "value"})
     text = api.get("/api/v1/audit-events", {"limit": 200}).content.decode()
-    assert "sk-audit-secret" not in text and "enc:v1:" not in text and api.secret not in text
+    assert "sk-audit-secret" not in text and "enc:v2:" not in text and api.secret not in text
 
 
 def test_the_audit_log_is_append_only(org):

@@ -44,7 +44,7 @@ HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
 TTL = timedelta(hours=24)
 _VALID_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")  # printable ASCII, no spaces
-_STORED_SECRET = re.compile(r"wvz_[A-Za-z0-9]{8}_|enc:v1:")
+_STORED_SECRET = re.compile(r"wvz_[A-Za-z0-9]{8}_|enc:v\d+:")
 
 PARAMETER = OpenApiParameter(
     HEADER,

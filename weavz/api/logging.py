@@ -9,7 +9,7 @@ Three layers, so that no single forgotten call site leaks a credential:
 3. ``JsonFormatter`` and ``PlainFormatter`` scrub a record no filter saw before formatting it.
 
 What is redacted: API key secrets (``wvz_<prefix>_<secret>``), encrypted envelopes
-(``enc:v1:…``), bearer tokens, and any value held under a key whose name says it is a secret
+(``enc:v2:…``, any version), bearer tokens, and any value held under a key whose name says it is a secret
 (``authorization``, ``password``, ``secret_text``, ``access_token``, …).
 
 ``AccessLogMiddleware`` writes one line per request to the ``weavz.request`` logger, and binds the
@@ -33,7 +33,7 @@ REDACTED = "[REDACTED]"
 
 _SECRET_PATTERNS = re.compile(
     r"wvz_[A-Za-z0-9]{8}_[A-Za-z0-9_-]+"  # an API key secret
-    r"|enc:v1:[^\s\"']+"  # an encrypted envelope (ciphertext)
+    r"|enc:v\d+:[^\s\"']+"  # an encrypted envelope (ciphertext)
     r"|(?i:bearer)\s+\S+"  # whatever follows Bearer in an Authorization header
 )
 # Keys whose value is a secret whatever it looks like (credential value fields, headers).
@@ -61,7 +61,7 @@ _SECRET_ASSIGNMENTS = re.compile(
     re.IGNORECASE,
 )
 # Nearly every text holds none of these; substring tests spare it the two patterns above.
-_MARKERS = ("wvz_", "enc:v1:", "bearer", "passw", "secret", "token", "apikey", "api_key", "auth")
+_MARKERS = ("wvz_", "enc:v", "bearer", "passw", "secret", "token", "apikey", "api_key", "auth")
 
 
 @lru_cache(maxsize=4096)

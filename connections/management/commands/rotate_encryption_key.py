@@ -11,7 +11,8 @@ from connections.rotation import DEFAULT_BATCH_SIZE, RowFailure, pending_count, 
 
 class Command(BaseCommand):
     help = (
-        "Re-encrypt every connection value not under the current ENCRYPTION_KEY. Online, "
+        "Re-encrypt every sealed value (connection values and any other encrypted secrets) not "
+        "under the current ENCRYPTION_KEY and envelope version. Online, "
         "batched, resumable and idempotent: a row the application rewrote meanwhile is skipped, "
         "never overwritten. Exits non-zero if any row failed to decrypt."
     )

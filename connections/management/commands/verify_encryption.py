@@ -6,13 +6,13 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from connections.fields import keyring
-from connections.models import Connection
-from connections.rotation import DEFAULT_BATCH_SIZE, RowFailure, verify
+from connections.rotation import DEFAULT_BATCH_SIZE, RowFailure, stored_count, verify
 
 
 class Command(BaseCommand):
     help = (
-        "Decrypt every stored connection value and report, by row id and kid only, what does "
+        "Decrypt every stored value of every sealed column (connection values and any other "
+        "encrypted secrets) and report, by row id and kid only, what does "
         "not decrypt and which kids are still in use. Exits non-zero if any row fails."
     )
 
@@ -31,7 +31,7 @@ class Command(BaseCommand):
             raise CommandError("--batch-size must be at least 1.")
         interactive = sys.stderr.isatty()
         progress = tqdm(
-            total=Connection.objects.count() if interactive else None,
+            total=stored_count() if interactive else None,
             unit="row",
             desc="verifying",
             file=sys.stderr,
