@@ -154,7 +154,8 @@ def seed(url: str, rows: int) -> dict[str, Any]:
                 pk = new_id("conn")
                 t0 = time.perf_counter()
                 envelope = ring.encrypt(
-                    serialize(_sample_value(value_type, props[piece.name], i)), field.context(pk, org.id)
+                    serialize(_sample_value(value_type, props[piece.name], i)),
+                    field.context(pk, org.id),
                 )
                 sealing += time.perf_counter() - t0
                 org_projects = projects[org.id]

@@ -11,6 +11,7 @@ from django import forms
 from connections.models import Connection, Piece
 from connections.values import VALUE_TYPES, InvalidValue, validate_value
 from orgs.models import Project
+from weavz.api.parsers import BoundedJSONField
 
 _PROP_KEYS = {"displayName": str, "required": bool, "secret": bool}
 
@@ -28,7 +29,7 @@ class PieceForm(forms.ModelForm):  # type: ignore[type-arg]
         widget=forms.CheckboxSelectMultiple,
         help_text="Value types a connection of this piece may hold.",
     )
-    props = forms.JSONField(
+    props = BoundedJSONField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 8, "cols": 80, "spellcheck": "false"}),
         help_text='CUSTOM_AUTH only: {"api_key": {"displayName": "API key", "required": true, '
@@ -75,7 +76,7 @@ class ProjectChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
 class ConnectionForm(forms.ModelForm):  # type: ignore[type-arg]
     """Connection metadata plus a write-only credentials field, validated like the API."""
 
-    credentials = forms.JSONField(
+    credentials = BoundedJSONField(
         required=False,
         widget=WriteOnlyTextarea(
             attrs={"rows": 6, "cols": 80, "autocomplete": "off", "spellcheck": "false"}

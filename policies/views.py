@@ -64,7 +64,7 @@ class PolicyViewSet(OrgScopedViewSet):
         description="Creates (201) or replaces (200) the policy for (pieceName, projectId).",
     )
     @idempotent
-    def put(self, request: Request) -> Response:
+    def upsert(self, request: Request) -> Response:
         data = validated(PolicyPutSerializer, request.data)
         errors: dict[str, list[str]] = {}
         piece = Piece.objects.filter(pk=data["pieceName"]).first()

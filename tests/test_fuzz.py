@@ -6,6 +6,7 @@ cases per operation; ``make fuzz`` runs many more with a fresh seed each time.
 """
 
 import os
+import re
 from collections import Counter
 
 import pytest
@@ -84,3 +85,59 @@ def test_every_operation_answers_within_its_schema(case, seeded):
         # some of them on purpose: unknown query parameters are ignored, `?limit=` is the default.
         excluded_checks=(negative_data_rejection,),
     )
+
+
+# Hostile inputs that once answered 500, sent to every operation of the schema so that a new
+# operation is covered too: a NUL character in every path and query parameter, digits that are
+# not ASCII in every integer parameter, a body nested 5,000 levels deep, and every method a
+# route does not declare.
+HTTP_METHODS = ("get", "post", "put", "patch", "delete")
+DEEP_BODY = "[" * 5000 + "]" * 5000
+
+
+def _operations(api):
+    paths = api.get("/api/v1/schema").json()["paths"]
+    return {
+        path: {m: op for m, op in item.items() if m in HTTP_METHODS} for path, item in paths.items()
+    }
+
+
+def _fill(path: str, value: str) -> str:
+    return re.sub(r"\{[^}]+\}", value, path)
+
+
+def _assert_envelope(response, status, what):
+    assert response.status_code == status, (
+        f"{what}: {response.status_code} {response.content[:200]}"
+    )
+    assert response["Content-Type"].startswith("application/json"), what
+    assert set(response.json()) == {"error"}, what
+
+
+def test_every_operation_refuses_hostile_inputs_with_a_4xx(seeded):
+    api = seeded
+    operations = _operations(api)
+    assert operations
+    for path, methods in operations.items():
+        for method, operation in methods.items():
+            what = f"{method.upper()} {path}"
+            send = getattr(api, method)
+            if "{" in path:
+                _assert_envelope(send(_fill(path, "x%00")), 400, f"{what} with a NUL in the path")
+            for parameter in operation.get("parameters", []):
+                if parameter["in"] != "query":
+                    continue
+                url = f"{_fill(path, 'x')}?{parameter['name']}=a%00"
+                _assert_envelope(send(url), 400, f"{what} ?{parameter['name']} with a NUL")
+                if parameter.get("schema", {}).get("type") == "integer":
+                    url = f"{_fill(path, 'x')}?{parameter['name']}=²"
+                    _assert_envelope(send(url), 400, f"{what} ?{parameter['name']}=²")
+            if "requestBody" in operation:
+                response = api.generic(
+                    method.upper(), _fill(path, "x"), DEEP_BODY, content_type="application/json"
+                )
+                _assert_envelope(response, 400, f"{what} with a deeply nested body")
+        for method in set(HTTP_METHODS) - set(methods):
+            response = getattr(api, method)(_fill(path, "x"))
+            _assert_envelope(response, 405, f"{method.upper()} {path} (not declared)")
+            assert response.json()["error"]["code"] == "METHOD_NOT_ALLOWED"

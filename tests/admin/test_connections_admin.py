@@ -65,6 +65,11 @@ def test_a_blank_external_id_is_stored_as_none(console, org):
         ),
         (json.dumps({"type": "SECRET_TEXT", "secret_text": ""}), "credentials.secret_text"),
         (json.dumps([SECRET_TEXT]), "Must be an object."),
+        ("[" * 5000 + "]" * 5000, "nested deeper than 32 levels"),
+        (
+            '{"type": "OAUTH2", "access_token": "t", "data": ' + "[" * 600 + "]" * 600 + "}",
+            "nested deeper than 32 levels",
+        ),
     ],
 )
 def test_bad_credentials_are_refused_without_echoing_them(console, org, credentials, message):

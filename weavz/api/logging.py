@@ -9,7 +9,8 @@ Three layers, so that no single forgotten call site leaks a credential:
 3. ``JsonFormatter`` and ``PlainFormatter`` scrub a record no filter saw before formatting it.
 
 What is redacted: API key secrets (``wvz_<prefix>_<secret>``), encrypted envelopes
-(``enc:v2:…``, any version), bearer tokens, and any value held under a key whose name says it is a secret
+(``enc:v2:…``, any version), bearer tokens, and any value held under a key whose name says it
+is a secret
 (``authorization``, ``password``, ``secret_text``, ``access_token``, …).
 
 ``AccessLogMiddleware`` writes one line per request to the ``weavz.request`` logger, and binds the

@@ -1,4 +1,5 @@
-"""Request-wide plumbing that must run before any view: request ids and the body size limit."""
+"""Request-wide plumbing that must run before any view: request ids, the body size limit and
+the refusal of NUL characters in the path and query."""
 
 import re
 import uuid
@@ -10,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from weavz.api.errors import error_response, status_error_response
 
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+_NO_NUL = "Must not contain a NUL character."
 
 
 class RequestIdMiddleware:
@@ -35,7 +37,7 @@ class BodySizeLimitMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         declared = request.META.get("CONTENT_LENGTH") or "0"
-        if not declared.isdigit():
+        if not (declared.isascii() and declared.isdigit()):
             return error_response(
                 "VALIDATION_ERROR", "The Content-Length header is malformed.", 400, request=request
             )
@@ -70,3 +72,31 @@ class JsonErrorsMiddleware:
                     replacement[header] = response[header]
             return replacement
         return response
+
+
+class NulCharacterMiddleware:
+    """A NUL character in the path or the query string is 400, before any view runs.
+
+    No id, filter or parameter of this service can contain one, and PostgreSQL refuses it in
+    any text parameter, so without this a ``conn%00`` id would reach the database and fail there.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        details: dict[str, list[str]] = {}
+        if "\x00" in request.path:
+            details["path"] = [_NO_NUL]
+        for name, values in request.GET.lists():
+            if "\x00" in name or any("\x00" in value for value in values):
+                details[name.replace("\x00", "") or "query"] = [_NO_NUL]
+        if details:
+            return error_response(
+                "VALIDATION_ERROR",
+                "The request is invalid; see details.",
+                400,
+                request=request,
+                details=details,
+            )
+        return self.get_response(request)
