@@ -32,6 +32,7 @@ from orgs.models import Project, Scope
 from orgs.viewsets import OrgScopedViewSet
 from weavz.api.idempotency import idempotent
 from weavz.api.pagination import decode_cursor_token, encode_cursor_token, parse_limit
+from weavz.api.render import no_store
 from weavz.api.serializers import validated
 
 _INCLUDE = OpenApiParameter(
@@ -105,7 +106,7 @@ class ConnectionViewSet(OrgScopedViewSet):
         connection = self._find(pk, self.get_queryset().defer(None))
         body = render_connection(connection)
         body["value"] = connection_reveal(connection=connection, actor=self.client.actor)
-        return Response(body)
+        return no_store(Response(body))
 
     @extend_schema(request=ConnectionCreateSerializer, responses={201: ConnectionSerializer})
     @idempotent

@@ -214,6 +214,14 @@ def test_reveal_round_trips_the_exact_value_and_is_audited(api):
     assert "xoxb" not in str(event.metadata)
 
 
+def test_a_revealed_value_is_never_stored_by_a_cache(api):
+    created = _create(api, OPENAI)
+    response = api.get(f"/api/v1/connections/{created['id']}", {"include": "value"})
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "no-store"
+    assert response["Pragma"] == "no-cache"
+
+
 def test_reveal_needs_the_scope(make_api, org):
     client = make_api(org, scopes=["connections:read", "connections:write"])
     created = _create(client, OPENAI)

@@ -10,8 +10,7 @@ Three layers, so that no single forgotten call site leaks a credential:
 
 What is redacted: API key secrets (``wvz_<prefix>_<secret>``), encrypted envelopes
 (``enc:v2:…``, any version), bearer tokens, and any value held under a key whose name says it
-is a secret
-(``authorization``, ``password``, ``secret_text``, ``access_token``, …).
+is a secret (``authorization``, ``password``, ``secret_text``, ``access_token``, …).
 
 ``AccessLogMiddleware`` writes one line per request to the ``weavz.request`` logger, and binds the
 request id so that every other line logged while the request runs carries it too.
