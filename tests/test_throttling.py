@@ -256,3 +256,55 @@ def test_two_processes_share_one_limit_through_redis(redis_cache):
 def test_the_throttle_is_wired_in_by_default(settings):
     assert "weavz.api.throttling.ApiThrottle" in settings.REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"]
     assert throttling.rate_for("read").limit > throttling.rate_for("write").limit
+
+
+def _from(ip, bearer):
+    return Client(REMOTE_ADDR=ip, HTTP_AUTHORIZATION=f"Bearer {bearer}")
+
+
+def _fresh_ip():
+    return f"10.77.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}"
+
+
+def test_a_valid_key_is_still_served_from_an_ip_locked_out_for_a_bad_key(api):
+    ip = _fresh_ip()
+    misconfigured = _from(ip, "wvz_revokedk_no-longer-valid")
+    with _rates(anon="3/min"):
+        for _ in range(3):
+            _error(misconfigured.get("/api/v1/connections"), 401, "UNAUTHENTICATED")
+        _error(misconfigured.get("/api/v1/connections"), 429, "RATE_LIMITED")
+        # Everyone else behind the same egress address keeps working.
+        assert _from(ip, api.secret).get("/api/v1/connections").status_code == 200
+        _error(misconfigured.get("/api/v1/connections"), 429, "RATE_LIMITED")
+
+
+def test_requests_without_a_key_are_limited_apart_from_keyed_ones(api):
+    ip = _fresh_ip()
+    with _rates(anon="2/min"):
+        for _ in range(2):
+            _error(Client(REMOTE_ADDR=ip).get("/api/v1/connections"), 401, "UNAUTHENTICATED")
+        _error(Client(REMOTE_ADDR=ip).get("/api/v1/connections"), 429, "RATE_LIMITED")
+        assert _from(ip, api.secret).get("/api/v1/connections").status_code == 200
+
+
+def test_an_ip_cycling_through_keys_is_limited_as_a_whole(api, django_assert_num_queries):
+    ip = _fresh_ip()
+    factor = throttling.FailedAuthThrottleMiddleware.IP_FACTOR
+    attacker = Client(REMOTE_ADDR=ip)
+    with _rates(anon="2/min"):
+        for n in range(2 * factor):
+            response = attacker.get(
+                "/api/v1/connections", HTTP_AUTHORIZATION=f"Bearer wvz_guess{n:03d}_x"
+            )
+            _error(response, 401, "UNAUTHENTICATED")
+        response = attacker.get("/api/v1/connections", HTTP_AUTHORIZATION="Bearer wvz_guessnew_x")
+        _error(response, 429, "RATE_LIMITED")
+        with django_assert_num_queries(0):  # blocked before any key lookup
+            _error(attacker.get("/api/v1/connections"), 429, "RATE_LIMITED")
+
+
+def test_the_failure_counters_never_hold_the_presented_secret(rf):
+    request = rf.get("/api/v1/connections", HTTP_AUTHORIZATION="Bearer wvz_abcdefgh_TOPSECRET")
+    ident = throttling.presented_key(request)
+    assert ident and "TOPSECRET" not in ident and "abcdefgh" not in ident
+    assert throttling.presented_key(rf.get("/", HTTP_AUTHORIZATION="Basic abc_def")) == ""

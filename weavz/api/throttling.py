@@ -11,10 +11,12 @@ separate budgets. Rates come from ``REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]`` (
 environment in settings): ``"6000/min"``; an empty rate switches that budget off.
 
 DRF authenticates before it throttles, so a request with a bad key is answered 401 before any
-throttle runs. ``FailedAuthThrottleMiddleware`` counts those 401s per client IP against the
-``anon`` rate and, past it, answers 429 without touching the database.
+throttle runs. ``FailedAuthThrottleMiddleware`` counts those 401s per client IP and presented key
+(its public part) against the ``anon`` rate and, past it, answers 429 without touching the
+database; a valid key from the same address is still served.
 """
 
+import hashlib
 import logging
 import math
 import time
@@ -162,38 +164,73 @@ def rate_limited(request: HttpRequest, wait: float) -> HttpResponse:
     return response
 
 
-class FailedAuthThrottleMiddleware:
-    """Per-IP limit on failed authentication (401) under ``/api/``.
+def presented_key(request: HttpRequest) -> str:
+    """Who a failed request claimed to be, without its secret: a digest of the public part of the
+    bearer key (``wvz_<prefix>``, everything before the last ``_``); "" when there is none."""
+    scheme, _, token = request.META.get("HTTP_AUTHORIZATION", "").strip().partition(" ")
+    public = token.strip().rpartition("_")[0] if scheme.lower() == "bearer" else ""
+    if not public:
+        return ""
+    return hashlib.sha256(public.encode("utf-8", "replace")).hexdigest()[:16]
 
-    Counting costs one cache round trip, and only on a 401. Once an IP is over the ``anon``
-    rate, this process answers its API requests 429 until the window ends without doing any
-    work; the decision is local, but the count is shared, so every replica reaches it on that
-    IP's next failure there.
+
+class FailedAuthThrottleMiddleware:
+    """Limits failed authentication (401) under ``/api/`` per client IP and presented key.
+
+    Counting costs one cache round trip per counter, and only on a 401. Failures are counted per
+    (IP, presented key): once one is over the ``anon`` rate, this process answers that key from
+    that IP 429 until the window ends without doing any work, while other keys from the same IP
+    (a shared egress address: one misconfigured client among many) are still served. A client
+    that varies the key it presents gets a budget per key, so the IP as a whole is also limited,
+    at ``IP_FACTOR`` times the rate; past that, everything from the IP is answered 429. The
+    decision is local, but the counts are shared, so every replica reaches it on the next
+    failure there.
     """
 
     MAX_BLOCKED = 10_000
+    IP_FACTOR = 10
+    _ANY_KEY = "*"
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
-        self.blocked_until: dict[str, float] = {}
+        self.blocked_until: dict[tuple[str, str], float] = {}
+
+    def _blocked_for(self, blocks: tuple[tuple[str, str], ...], now: float) -> float | None:
+        for block in blocks:
+            until = self.blocked_until.get(block)
+            if until is None:
+                continue
+            if until > now:
+                return until - now
+            del self.blocked_until[block]
+        return None
+
+    def _block(self, block: tuple[str, str], until: float) -> None:
+        if len(self.blocked_until) >= self.MAX_BLOCKED:
+            self.blocked_until.clear()
+        self.blocked_until[block] = until
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not request.path.startswith("/api/"):
             return self.get_response(request)
-        ip = client_ip(request)
+        ip, key = client_ip(request), presented_key(request)
+        blocks = ((ip, self._ANY_KEY), (ip, key))
         now = time.time()
-        until = self.blocked_until.get(ip)
-        if until is not None:
-            if until > now:
-                return rate_limited(request, until - now)
-            del self.blocked_until[ip]
+        wait = self._blocked_for(blocks, now)
+        if wait is not None:
+            return rate_limited(request, wait)
         response = self.get_response(request)
         rate = rate_for("anon") if response.status_code == 401 else None
-        if rate is not None:
-            verdict = check("auth-failed", ip, rate, now=now)
-            if not verdict.allowed:
-                if len(self.blocked_until) >= self.MAX_BLOCKED:
-                    self.blocked_until.clear()
-                self.blocked_until[ip] = now + verdict.wait
-                return rate_limited(request, verdict.wait)
+        if rate is None:
+            return response
+        per_ip = Rate(rate.limit * self.IP_FACTOR, rate.seconds)
+        verdicts = (
+            check("auth-failed-ip", ip, per_ip, now=now),
+            check("auth-failed", f"{ip}:{key}", rate, now=now),
+        )
+        refused = [(b, v) for b, v in zip(blocks, verdicts, strict=True) if not v.allowed]
+        for block, verdict in refused:
+            self._block(block, now + verdict.wait)
+        if refused:
+            return rate_limited(request, max(v.wait for _b, v in refused))
         return response
