@@ -5,10 +5,13 @@
 loaded while the app registry is still being populated.
 """
 
+import functools
 from typing import Any
 
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
+from django.contrib.admin.exceptions import DisallowedModelAdminLookup
+from django.contrib.admin.views.main import ChangeList
 from django.db.models import Count, Q
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
@@ -21,11 +24,53 @@ def admin_actor(request: HttpRequest) -> str:
     return f"admin:{request.user.get_username()}"
 
 
+@functools.cache
+def _list_filter_lookups_only(changelist: type[ChangeList]) -> type[ChangeList]:
+    class ListFilterLookupsOnly(changelist):  # type: ignore[valid-type,misc]
+        """Refuses every lookup in the query string that no list filter consumed."""
+
+        def get_filters(self, request: HttpRequest) -> Any:
+            specs, has_filters, remaining, may_have_duplicates, active = super().get_filters(
+                request
+            )
+            # What the date hierarchy turned its year/month/day into.
+            allowed = {f"{self.date_hierarchy}__gte", f"{self.date_hierarchy}__lt"}
+            refused = sorted(set(remaining) - allowed if self.date_hierarchy else set(remaining))
+            if refused:
+                raise DisallowedModelAdminLookup(f"Filtering by {refused[0]} not allowed")
+            return specs, has_filters, remaining, may_have_duplicates, active
+
+    return ListFilterLookupsOnly
+
+
+class OnlyListFilterLookups:
+    """Every admin of the console filters only through its declared list filters (and date
+    hierarchy). Django's admin otherwise applies any lookup on the model's own fields from the
+    query string (``?value__regex=…``, ``?secret_hash__startswith=…``), which lets a view-only
+    user recover, one yes/no page at a time, what the pages never show."""
+
+    def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
+        changelist: type[ChangeList] = super().get_changelist(request, **kwargs)  # type: ignore[misc]
+        return _list_filter_lookups_only(changelist)
+
+
 class WeavzAdminSite(admin.AdminSite):
     site_header = "Weavz Connections"
     site_title = "Weavz console"
     index_title = "Operator console"
     index_template = "admin/weavz_index.html"
+
+    def register(self, model_or_iterable: Any, admin_class: Any = None, **options: Any) -> None:
+        """Every admin registered here, this project's or a library's (users, groups), gets
+        ``OnlyListFilterLookups``: no admin can forget it."""
+        admin_class = admin_class or admin.ModelAdmin
+        if not issubclass(admin_class, OnlyListFilterLookups):
+            admin_class = type(
+                admin_class.__name__,
+                (OnlyListFilterLookups, admin_class),
+                {"__module__": admin_class.__module__},
+            )
+        super().register(model_or_iterable, admin_class, **options)
 
     def index(
         self, request: HttpRequest, extra_context: dict[str, Any] | None = None
