@@ -257,7 +257,11 @@ class ApiKeyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     ) -> Any:
         if obj is None:
             kwargs["form"] = ApiKeyCreateForm
-        return super().get_form(request, obj, change, **kwargs)
+        form = super().get_form(request, obj, change, **kwargs)
+        if obj is None:
+            # A class made for this request by modelform_factory: setting it here is per request.
+            form.may_grant_reveal = request.user.is_superuser
+        return form
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         return list(ApiKeyCreateForm.Meta.fields) if obj is None else self.view_fields

@@ -6,6 +6,7 @@ loaded while the app registry is still being populated.
 """
 
 import functools
+import math
 from typing import Any
 
 from django.contrib import admin
@@ -59,6 +60,23 @@ class WeavzAdminSite(admin.AdminSite):
     site_title = "Weavz console"
     index_title = "Operator console"
     index_template = "admin/weavz_index.html"
+    @property  # type: ignore[override]
+    def login_form(self) -> Any:
+        """The sign-in form with the failed-sign-in limit (weavz/console_login.py)."""
+        from weavz.console_login import ConsoleAuthenticationForm
+
+        return ConsoleAuthenticationForm
+
+    def login(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> Any:
+        from weavz.console_login import LOCKED_ATTR
+
+        response = super().login(request, extra_context)
+        wait = getattr(request, LOCKED_ATTR, None)
+        if wait is not None:
+            # The page explains; the status and Retry-After say it to scripts and monitoring.
+            response.status_code = 429
+            response["Retry-After"] = str(max(1, math.ceil(wait)))
+        return response
 
     def register(self, model_or_iterable: Any, admin_class: Any = None, **options: Any) -> None:
         """Every admin registered here, this project's or a library's (users, groups), gets

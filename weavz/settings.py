@@ -196,6 +196,8 @@ THROTTLE_RATES = {
     "read": env.str("THROTTLE_READ_RATE", default="6000/min"),
     "write": env.str("THROTTLE_WRITE_RATE", default="1200/min"),
     "anon": env.str("THROTTLE_ANON_RATE", default="600/min"),
+    # Failed console sign-ins, per client IP and per username (weavz/console_login.py).
+    "login": env.str("THROTTLE_LOGIN_RATE", default="10/15min"),
 }
 for _scope, _rate in THROTTLE_RATES.items():
     if not re.match(_RATE, _rate):

@@ -114,6 +114,7 @@ def hit(key: str, window_seconds: int, *, cache: BaseCache | None = None) -> int
 class Verdict:
     allowed: bool
     wait: float
+    count: int = 0  # this window's count, this hit included (0 when the cache is unreachable)
 
 
 def check(scope: str, ident: str, rate: Rate, *, now: float | None = None) -> Verdict:
@@ -121,7 +122,21 @@ def check(scope: str, ident: str, rate: Rate, *, now: float | None = None) -> Ve
     now = time.time() if now is None else now
     window = int(now // rate.seconds)
     count = hit(f"{KEY_PREFIX}:{scope}:{ident}:{window}", rate.seconds)
-    return Verdict(allowed=count <= rate.limit, wait=(window + 1) * rate.seconds - now)
+    return Verdict(allowed=count <= rate.limit, wait=(window + 1) * rate.seconds - now, count=count)
+
+
+def counted(scope: str, ident: str, rate: Rate, *, now: float | None = None) -> int:
+    """What ``check`` has counted for ``ident`` in ``scope``'s current window, adding nothing.
+
+    An unreachable cache reads as 0 (fail open, as ``hit`` does).
+    """
+    now = time.time() if now is None else now
+    window = int(now // rate.seconds)
+    try:
+        value = caches[CACHE_ALIAS].get(f"{KEY_PREFIX}:{scope}:{ident}:{window}")
+    except Exception:  # any cache/driver error: fail open; hit() logs the outage
+        return 0
+    return int(value or 0)
 
 
 def client_ip(request: HttpRequest | Request) -> str:
