@@ -9,7 +9,7 @@ passing through the audited services. API keys are revoked, never edited or dele
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, cast
 
 from django.apps import apps
 from django.contrib import admin, messages
@@ -260,7 +260,7 @@ class ApiKeyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         form = super().get_form(request, obj, change, **kwargs)
         if obj is None:
             # A class made for this request by modelform_factory: setting it here is per request.
-            form.may_grant_reveal = request.user.is_superuser
+            cast(type[ApiKeyCreateForm], form).may_grant_reveal = request.user.is_superuser
         return form
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:

@@ -5,7 +5,6 @@
 loaded while the app registry is still being populated.
 """
 
-import functools
 import math
 from typing import Any
 
@@ -25,8 +24,17 @@ def admin_actor(request: HttpRequest) -> str:
     return f"admin:{request.user.get_username()}"
 
 
-@functools.cache
+_STRICT_CHANGELISTS: dict[type[ChangeList], type[ChangeList]] = {}
+
+
 def _list_filter_lookups_only(changelist: type[ChangeList]) -> type[ChangeList]:
+    strict = _STRICT_CHANGELISTS.get(changelist)
+    if strict is None:
+        strict = _STRICT_CHANGELISTS[changelist] = _make_strict(changelist)
+    return strict
+
+
+def _make_strict(changelist: type[ChangeList]) -> type[ChangeList]:
     class ListFilterLookupsOnly(changelist):  # type: ignore[valid-type,misc]
         """Refuses every lookup in the query string that no list filter consumed."""
 
@@ -60,8 +68,9 @@ class WeavzAdminSite(admin.AdminSite):
     site_title = "Weavz console"
     index_title = "Operator console"
     index_template = "admin/weavz_index.html"
-    @property  # type: ignore[override]
-    def login_form(self) -> Any:
+
+    @property
+    def login_form(self) -> Any:  # type: ignore[override]
         """The sign-in form with the failed-sign-in limit (weavz/console_login.py)."""
         from weavz.console_login import ConsoleAuthenticationForm
 

@@ -4,6 +4,7 @@ decrypt until rotation moves them; rotation and verification find every sealed c
 import base64
 import json
 import os
+from typing import Any
 
 import pytest
 from django.db import models
@@ -28,7 +29,7 @@ def stored_value(model: type[models.Model], attname: str, pk: str) -> str:
     return str(model._base_manager.values_list(attname, flat=True).get(pk=pk))
 
 
-def seal_v1(ring: Keyring, value: dict, *, label: str, pk: str) -> str:
+def seal_v1(ring: Keyring, value: dict[str, Any], *, label: str, pk: str) -> str:
     """An envelope as main wrote it before the org was bound: AAD = header, label and row id."""
     key = ring.current
     header = f"enc:v1:{key.kid}:"
@@ -98,7 +99,7 @@ class TestEverySealedColumn:
     """A second model with the same field (tests.sealed_app.Vault) is rotated and verified with
     no change to rotation, and its rows are bound to their org in the same way."""
 
-    def make_vault(self, ring: Keyring, secret: dict | None) -> Vault:
+    def make_vault(self, ring: Keyring, secret: dict[str, Any] | None) -> Vault:
         with override_settings(ENCRYPTION_KEYRING=ring):
             vault = Vault(org=OrganizationFactory.create())
             vault.secret = secret
