@@ -23,7 +23,9 @@ api_v1 = [
     path("schema", SpectacularJSONAPIView.as_view(), name="schema"),
     # Before the router, so `connections/<pk>` does not swallow it.
     path("connections/resolve", ResolveView.as_view(), name="connection-resolve"),
-    # Explicit routes: PUT on the collection (create or replace) is not a router action.
+    # Explicit routes: PUT on the collection (create or replace) is not a router action. The
+    # action is not named `put`: DRF dispatches a method named like a verb on every route of the
+    # viewset, so PUT on a policy's own route would call it (a 500) instead of answering 405.
     path("policies", PolicyViewSet.as_view({"get": "list", "put": "upsert"}), name="policy-list"),
     path(
         "policies/<str:pk>",
