@@ -1,13 +1,16 @@
 """The console's door: failed sign-ins are limited per IP and per username (then a clear message,
 a 429 and one audit event), and only a superuser may mint a key that can reveal credentials."""
 
+import uuid
+
 import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth.models import Permission, User
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.test import Client, override_settings
 
 from orgs.models import ApiKey, AuditEvent, Scope
+from tests.test_throttling import REDIS_URL, needs_redis
 from weavz import console_login
 
 pytestmark = pytest.mark.django_db
@@ -152,3 +155,26 @@ def test_only_a_superuser_may_create_a_key_that_reveals(key_maker, console, org)
     form = {**form, "name": "revealer", "scopes": [Scope.CONNECTIONS_REVEAL]}
     assert console.post("/admin/orgs/apikey/add/", form).status_code == 200
     assert ApiKey.objects.get(name="revealer").scopes == [Scope.CONNECTIONS_REVEAL]
+
+
+@pytest.fixture
+def redis_cache(settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": f"test-{uuid.uuid4().hex[:8]}",
+        }
+    }
+    yield caches["default"]
+    caches["default"].clear()
+
+
+@needs_redis
+def test_on_redis_the_counts_are_shared_by_every_replica(staff, redis_cache):
+    # Two clients stand for two replicas: the counts live in Redis, not in a process.
+    with _login_rate("2/15min"):
+        sign_in(Client(REMOTE_ADDR="10.25.0.1"), "alice", "wrong")
+        sign_in(Client(REMOTE_ADDR="10.25.0.1"), "alice", "wrong")
+        assert sign_in(Client(REMOTE_ADDR="10.25.0.1"), "alice", PASSWORD).status_code == 429
+    assert any(b"login-user" in key for key in redis_cache._cache.get_client().keys("*"))
