@@ -26,7 +26,7 @@ api_v1 = [
     # Explicit routes: PUT on the collection (create or replace) is not a router action.
     path("policies", PolicyViewSet.as_view({"get": "list", "put": "put"}), name="policy-list"),
     path(
-        "policies/<str:pk>",
+        "policies/<str:id>",
         PolicyViewSet.as_view({"get": "retrieve", "delete": "destroy"}),
         name="policy-detail",
     ),

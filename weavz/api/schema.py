@@ -8,7 +8,10 @@ their success responses and the schema still tells clients (and schemathesis) th
 
 from typing import Any
 
+from weavz.api.errors import error_codes
+
 ERROR_COMPONENT = "ErrorEnvelope"
+CODE_COMPONENT = "ErrorCode"
 
 ERROR_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -18,13 +21,10 @@ ERROR_SCHEMA: dict[str, Any] = {
     "properties": {
         "error": {
             "type": "object",
-            "required": ["code", "message"],
+            "required": ["code", "message", "requestId"],
             "additionalProperties": False,
             "properties": {
-                "code": {
-                    "type": "string",
-                    "description": "Machine-readable: VALIDATION_ERROR, NOT_FOUND, CONFLICT, …",
-                },
+                "code": {"$ref": f"#/components/schemas/{CODE_COMPONENT}"},
                 "message": {"type": "string", "description": "One human-readable sentence."},
                 "details": {
                     "type": "object",
@@ -55,7 +55,17 @@ _METHODS = {"get", "put", "post", "patch", "delete", "head", "options", "trace"}
 def add_error_responses(result: dict[str, Any], generator: Any, **kwargs: Any) -> dict[str, Any]:
     """POSTPROCESSING_HOOKS entry: documents the error envelope on every operation."""
     components = result.setdefault("components", {})
-    components.setdefault("schemas", {})[ERROR_COMPONENT] = ERROR_SCHEMA
+    schemas = components.setdefault("schemas", {})
+    schemas[ERROR_COMPONENT] = ERROR_SCHEMA
+    schemas[CODE_COMPONENT] = {
+        "type": "string",
+        "enum": error_codes(),
+        "description": "Machine-readable error code (the HTTP status says the class).",
+    }
+    # Request bodies are StrictSerializers: an undeclared key is a 400, so say so.
+    for name, schema in schemas.items():
+        if name.endswith("Request") and schema.get("type") == "object":
+            schema["additionalProperties"] = False
     ref = {"$ref": f"#/components/schemas/{ERROR_COMPONENT}"}
     for path_item in result.get("paths", {}).values():
         for method, operation in path_item.items():
