@@ -86,7 +86,7 @@ class PolicyViewSet(OrgScopedViewSet):
         ],
     )
     @idempotent
-    def put(self, request: Request) -> Response:
+    def create_or_replace(self, request: Request) -> Response:
         data = validated(PolicyPut, request.data)
         policy, created = policy_put(
             org=self.org,

@@ -211,6 +211,8 @@ REST_FRAMEWORK = {
     # Lists page and filter through their app's selectors (weavz.api.pagination, .filters).
     "DEFAULT_FILTER_BACKENDS": [],
     "DEFAULT_PAGINATION_CLASS": None,
+    # OPTIONS is not an API method (405): DRF's metadata would describe serializers we do not use.
+    "DEFAULT_METADATA_CLASS": None,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "weavz.api.negotiation.JsonOnly",
     "EXCEPTION_HANDLER": "weavz.api.errors.exception_handler",
@@ -230,7 +232,8 @@ SPECTACULAR_SETTINGS = {
         "action uses, and read the audit log.\n\n"
         "Authenticate with `Authorization: Bearer wvz_…`; each key belongs to one organization "
         'and carries scopes. Lists answer `{"data": [...], "next": cursor | null}`, newest '
-        "first; pass `next` back as `?cursor=`. Timestamps are `YYYY-MM-DDTHH:MM:SSZ`. Every "
+        "first; pass `next` back as `?cursor=`. Timestamps are `YYYY-MM-DDTHH:MM:SSZ`; JSON types are strict (a number "
+        "is not a string) and no string may hold a NUL character. Every "
         'error is `{"error": {"code", "message", "details"?, "requestId"}}`. The full '
         "reference is docs/API.md in the repository."
     ),

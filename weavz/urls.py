@@ -24,7 +24,11 @@ api_v1 = [
     # Before the router, so `connections/<pk>` does not swallow it.
     path("connections/resolve", ResolveView.as_view(), name="connection-resolve"),
     # Explicit routes: PUT on the collection (create or replace) is not a router action.
-    path("policies", PolicyViewSet.as_view({"get": "list", "put": "put"}), name="policy-list"),
+    path(
+        "policies",
+        PolicyViewSet.as_view({"get": "list", "put": "create_or_replace"}),
+        name="policy-list",
+    ),
     path(
         "policies/<str:id>",
         PolicyViewSet.as_view({"get": "retrieve", "delete": "destroy"}),
