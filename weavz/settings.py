@@ -232,8 +232,9 @@ SPECTACULAR_SETTINGS = {
         "action uses, and read the audit log.\n\n"
         "Authenticate with `Authorization: Bearer wvz_…`; each key belongs to one organization "
         'and carries scopes. Lists answer `{"data": [...], "next": cursor | null}`, newest '
-        "first; pass `next` back as `?cursor=`. Timestamps are `YYYY-MM-DDTHH:MM:SSZ`; JSON types are strict (a number "
-        "is not a string) and no string may hold a NUL character. Every "
+        "first; pass `next` back as `?cursor=`. Timestamps are `YYYY-MM-DDTHH:MM:SSZ`; JSON "
+        "types are strict (a number is not a string) and no string may hold a NUL character. "
+        "Every "
         'error is `{"error": {"code", "message", "details"?, "requestId"}}`. The full '
         "reference is docs/API.md in the repository."
     ),

@@ -13,8 +13,8 @@ Keys are scoped to the API key's organization. Records are kept by the app that 
 this module sits below the apps and imports none of them. The record row is inserted *before*
 the handler runs and inside the same transaction, so a concurrent request with the same key
 blocks on the unique index until the first commits and then replays its response: one resource,
-two identical answers. Only bodies without an API key secret or an envelope are stored (those endpoints never
-return one; the check makes sure of it).
+two identical answers. Only bodies without an API key secret or an envelope are stored (those
+endpoints never return one; the check makes sure of it).
 """
 
 import functools
