@@ -1,17 +1,14 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import (
-    SpectacularJSONAPIView,
-    SpectacularRedocView,
-    SpectacularSwaggerView,
-)
+from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerView
 
 from connections.views import ConnectionViewSet, PieceViewSet
 from orgs.views import AuditEventViewSet, ProjectViewSet
 from policies.views import PolicyViewSet, ResolveView
 from weavz.api import views as service_views
 from weavz.api.routers import ApiRouter
+from weavz.api.schema import SchemaView
 
 router = ApiRouter()
 router.register("projects", ProjectViewSet, basename="project")
@@ -20,7 +17,7 @@ router.register("pieces", PieceViewSet, basename="piece")
 router.register("audit-events", AuditEventViewSet, basename="audit-event")
 
 api_v1 = [
-    path("schema", SpectacularJSONAPIView.as_view(), name="schema"),
+    path("schema", SchemaView.as_view(), name="schema"),
     # Before the router, so `connections/<pk>` does not swallow it.
     path("connections/resolve", ResolveView.as_view(), name="connection-resolve"),
     # Explicit routes: PUT on the collection (create or replace) is not a router action.

@@ -6,7 +6,19 @@ a wrong method, a body too large or not JSON, a rate limit, a crash), always in 
 their success responses and the schema still tells clients (and schemathesis) the whole truth.
 """
 
+from collections.abc import Iterable
 from typing import Any
+
+from drf_spectacular.renderers import (
+    OpenApiJsonRenderer,
+    OpenApiYamlRenderer,
+    OpenApiYamlRenderer2,
+)
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.exceptions import NotAcceptable
+from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.renderers import BaseRenderer
+from rest_framework.request import Request
 
 from weavz.api.errors import error_codes
 
@@ -88,3 +100,24 @@ def add_error_responses(result: dict[str, Any], generator: Any, **kwargs: Any) -
                     }
                 responses[status] = response
     return result
+
+
+class _JsonUnlessYaml(DefaultContentNegotiation):
+    """JSON by default (whatever else ``Accept`` says); YAML for ``?format=yaml`` or an
+    ``Accept`` naming ``application/yaml`` or ``application/vnd.oai.openapi``."""
+
+    def select_renderer(
+        self, request: Request, renderers: Iterable[BaseRenderer], format_suffix: str | None = None
+    ) -> tuple[BaseRenderer, str]:
+        renderers = list(renderers)
+        try:
+            return super().select_renderer(request, renderers, format_suffix)
+        except NotAcceptable:
+            return renderers[0], renderers[0].media_type
+
+
+class SchemaView(SpectacularAPIView):
+    """``GET /api/v1/schema``: the OpenAPI document, as JSON or (asked for) YAML."""
+
+    renderer_classes = [OpenApiJsonRenderer, OpenApiYamlRenderer2, OpenApiYamlRenderer]
+    content_negotiation_class = _JsonUnlessYaml
