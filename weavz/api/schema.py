@@ -111,9 +111,12 @@ class _JsonUnlessYaml(DefaultContentNegotiation):
     ) -> tuple[BaseRenderer, str]:
         renderers = list(renderers)
         try:
-            return super().select_renderer(request, renderers, format_suffix)
+            chosen: tuple[BaseRenderer, str] = super().select_renderer(
+                request, renderers, format_suffix
+            )
         except NotAcceptable:
-            return renderers[0], renderers[0].media_type
+            chosen = renderers[0], renderers[0].media_type
+        return chosen
 
 
 class SchemaView(SpectacularAPIView):
