@@ -8,7 +8,10 @@ query scoped to the org, render the same JSON. It is the physical limit of Pytho
 this machine, the yardstick the real API is measured against.
 
 It reuses the app's pure-Python pieces that define the work (the value validator, the keyring),
-so the floor does the same validation and encryption as the API, not less.
+so the floor does the same validation and encryption as the API, not less. Resolution's
+precedence rules are re-implemented here on purpose (policies.resolution is the only real
+home of them): a floor measures what the work costs without the app's code, and
+tests/bench/test_floors.py pins its answers to the API's.
 """
 
 from __future__ import annotations

@@ -24,6 +24,18 @@ class ValueField(serializers.JSONField):
     checked against the piece by ``connections.values.validate_value``."""
 
 
+def external_id_field(**kwargs: Any) -> serializers.CharField:
+    """An optional end-user id in a request body: 1–255 characters, kept exactly as sent."""
+    return serializers.CharField(
+        required=False,
+        allow_null=True,
+        min_length=1,
+        max_length=255,
+        trim_whitespace=False,
+        **kwargs,
+    )
+
+
 def _status_field(**kwargs: Any) -> serializers.ChoiceField:
     return serializers.ChoiceField(choices=ConnectionStatus.choices, **kwargs)
 
@@ -86,13 +98,8 @@ class ConnectionCreate(StrictSerializer):
     projectId = serializers.CharField(
         required=False, allow_null=True, max_length=ID_MAX_LENGTH, help_text="A project of the org."
     )
-    externalId = serializers.CharField(
-        required=False,
-        allow_null=True,
-        min_length=1,
-        max_length=255,
-        trim_whitespace=False,
-        help_text="The end user this connection belongs to; unique per org and piece.",
+    externalId = external_id_field(
+        help_text="The end user this connection belongs to; unique per org and piece."
     )
 
 

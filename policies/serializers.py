@@ -7,7 +7,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from connections.serializers import CONNECTION, render_connection
+from connections.serializers import CONNECTION, external_id_field, render_connection
 from policies.models import PolicyType
 from policies.resolution import SOURCES, Resolution
 from weavz.api.ids import ID_MAX_LENGTH
@@ -64,13 +64,5 @@ class Resolve(StrictSerializer):
 
     pieceName = serializers.CharField(max_length=100)
     projectId = _optional_id("The project the action runs in.")
-    externalId = serializers.CharField(
-        required=False,
-        allow_null=True,
-        default=None,
-        min_length=1,
-        max_length=255,
-        trim_whitespace=False,
-        help_text="The end user the action runs for.",
-    )
+    externalId = external_id_field(default=None, help_text="The end user the action runs for.")
     connectionId = _optional_id("A connection the caller asks for by id.")

@@ -43,29 +43,12 @@ from weavz_client.models import (
 )
 
 from orgs.services import api_key_create
+from tests.connections.test_api import OPENAI, SLACK
 from tests.factories import ConnectionFactory, OrganizationFactory
 
 ROOT = Path(__file__).resolve().parent.parent
 CLIENTS = ROOT / "clients"
 BIN = Path(sys.executable).parent
-
-OPENAI = {  # the seed document's first example, verbatim
-    "pieceName": "openai",
-    "displayName": "Production OpenAI Key",
-    "value": {"type": "SECRET_TEXT", "secret_text": "sk-proj-abc123..."},
-}
-SLACK = {  # the seed document's second example, verbatim
-    "pieceName": "slack",
-    "displayName": "Acme Slack",
-    "value": {
-        "type": "OAUTH2",
-        "access_token": "xoxb-...",
-        "refresh_token": "xoxr-...",
-        "token_type": "bot",
-        "scope": "chat:write,channels:read",
-    },
-    "externalId": "user-42",
-}
 
 
 def _differences(left: filecmp.dircmp[str]) -> list[str]:
@@ -113,10 +96,16 @@ def connected(live_server, transactional_db, settings):
     }
     org = OrganizationFactory(name="Acme")
     _key, secret = api_key_create(org=org, name="e2e", actor="test")
+    # One connection per request, closed at the end of the test: the live server's request
+    # threads must be done with the (shared) database connection before it is torn down.
     client = AuthenticatedClient(
-        base_url=live_server.url, token=secret, raise_on_unexpected_status=True
+        base_url=live_server.url,
+        token=secret,
+        raise_on_unexpected_status=True,
+        headers={"Connection": "close"},
     )
-    return client, org
+    with client:
+        yield client, org
 
 
 def test_the_generated_client_drives_the_whole_connections_api(connected):

@@ -1,4 +1,9 @@
-"""Plain Django function views doing the API's work with the ORM and JsonResponse."""
+"""Plain Django function views doing the API's work with the ORM and JsonResponse.
+
+Only for `make bench`. Lists, keys and resolution's precedence rules are re-implemented here on
+purpose, not imported from the apps' selectors and policies.resolution: the floor measures
+minimal Django, and tests/bench/test_floors.py pins its answers to the API's.
+"""
 
 from __future__ import annotations
 
