@@ -1,7 +1,9 @@
-"""The org-scoped viewset base: authentication, scope permission and the org filter in one place.
+"""The org-scoped viewset base: authentication, scope permission and the caller's org.
 
-Subclasses override ``scoped_queryset``, never ``get_queryset``, so no endpoint can forget the
-org filter; another org's object is then simply not found (404).
+Views read through their app's selectors, passing ``self.org.id`` (the selectors build the org
+into every statement: ``weavz.api.sql.OrgStatements``, ``org_queryset``); another org's object is
+then simply not found (404). A viewset that still reads a queryset directly overrides
+``scoped_queryset``, never ``get_queryset``, so it cannot forget the org filter either.
 """
 
 from typing import Any, cast
