@@ -58,6 +58,12 @@ class Shape:
             attrgetter(source) if isinstance(source, str) else source
             for source, _field in fields.values()
         )
+        sources = [source for source, _field in fields.values()]
+        self._all = (
+            attrgetter(*sources)  # type: ignore[arg-type]
+            if len(sources) > 1 and all(isinstance(source, str) for source in sources)
+            else None
+        )
         self._stamps = tuple(
             index
             for index, (_source, field) in enumerate(fields.values())
@@ -69,7 +75,8 @@ class Shape:
         )
 
     def render(self, obj: Any) -> dict[str, Any]:
-        values = [get(obj) for get in self._getters]
+        # One C-level attrgetter when every source is an attribute (the hot shapes' case).
+        values = list(self._all(obj)) if self._all else [get(obj) for get in self._getters]
         for index in self._stamps:
             values[index] = iso(values[index])
         return dict(zip(self.keys, values, strict=True))
