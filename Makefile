@@ -5,7 +5,7 @@ PYTHON ?= python3
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-postgres lint format fuzz bench schema client client-check clean
+.PHONY: run test test-postgres lint format fuzz bench schema client clean
 
 # Tools that load the Django settings (mypy's plugin, schema generation) but serve nothing get
 # throwaway values, so they work on a fresh clone without a .env.
