@@ -5,17 +5,17 @@ PYTHON ?= python3
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-postgres lint format fuzz bench schema clean
+.PHONY: run test test-postgres lint format fuzz bench schema client clean
 
 # Tools that load the Django settings (mypy's plugin, schema generation) but serve nothing get
 # throwaway values, so they work on a fresh clone without a .env.
 CHECK_ENV := WEAVZ_ENV_FILE=/nonexistent SECRET_KEY=static-checks-only-not-a-secret-0123456789 \
 	ENCRYPTION_KEY=dGVzdC1vbmx5LWVuY3J5cHRpb24ta2V5LTMyYnl0ZXM= DATABASE_URL=sqlite:///:memory:
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml clients/python/setup.py
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
-	$(VENV)/bin/pip install --quiet -e '.[dev]'
+	$(VENV)/bin/pip install --quiet -e '.[dev]' -e clients/python
 	touch $@
 
 .env: | $(VENV)/.installed
@@ -36,6 +36,7 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(CHECK_ENV) $(VENV)/bin/mypy .
+	$(VENV)/bin/lint-imports --no-cache
 
 format: $(VENV)/.installed
 	$(VENV)/bin/ruff check --fix .
@@ -49,10 +50,19 @@ bench: $(VENV)/.installed
 
 # Schema fuzzing with a fresh random seed and many more cases than CI (FUZZ_EXAMPLES per operation).
 fuzz: $(VENV)/.installed
-	LOG_LEVEL=WARNING FUZZ_RANDOM=1 FUZZ_NEGATIVE=1 FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-300} $(PY) -m pytest tests/test_fuzz.py -p no:logging -s
+	LOG_LEVEL=WARNING FUZZ_RANDOM=1 FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-300} $(PY) -m pytest tests/test_fuzz.py -p no:logging -s
 
 schema: $(VENV)/.installed
 	$(CHECK_ENV) $(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
+
+# The Python client generated from the schema (clients/python, package weavz_client), and the
+# schema it was generated from (clients/openapi.json). Regenerate after changing the API;
+# tests/test_client.py fails while they differ from what the code would generate.
+client: $(VENV)/.installed
+	$(CHECK_ENV) $(PY) manage.py spectacular --format openapi-json --file clients/openapi.json
+	PATH="$(abspath $(VENV))/bin:$$PATH" $(VENV)/bin/openapi-python-client generate \
+		--path clients/openapi.json --output-path clients/python --meta setup \
+		--config clients/openapi-python-client.yaml --fail-on-warning --overwrite
 
 clean:
 	rm -rf $(VENV) staticfiles .mypy_cache .ruff_cache

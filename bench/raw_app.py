@@ -8,7 +8,10 @@ query scoped to the org, render the same JSON. It is the physical limit of Pytho
 this machine, the yardstick the real API is measured against.
 
 It reuses the app's pure-Python pieces that define the work (the value validator, the keyring),
-so the floor does the same validation and encryption as the API, not less.
+so the floor does the same validation and encryption as the API, not less. Resolution's
+precedence rules are re-implemented here on purpose (policies.resolution is the only real
+home of them): a floor measures what the work costs without the app's code, and
+tests/bench/test_floors.py pins its answers to the API's.
 """
 
 from __future__ import annotations
@@ -19,7 +22,6 @@ import json
 import os
 import re
 import threading
-from base64 import urlsafe_b64decode, urlsafe_b64encode
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -54,6 +56,8 @@ _CONN_COLUMNS = (
 )
 _LAST_USED = timedelta(seconds=60)
 
+_CURSOR = re.compile(r"^[a-z]{1,16}_[0-7][0-9a-hjkmnp-tv-z]{25}$")
+
 
 class Fail(Exception):
     def __init__(self, status: int, code: str, message: str) -> None:
@@ -71,7 +75,7 @@ def db() -> psycopg.Connection[Any]:
 
 
 def iso(moment: datetime | None) -> str | None:
-    return None if moment is None else moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return None if moment is None else moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def render(row: tuple[Any, ...]) -> dict[str, Any]:
@@ -157,11 +161,8 @@ def list_connections(environ: dict[str, Any]) -> tuple[int, Any]:
             params.append(query[name])
     if "cursor" in query:
         token = query["cursor"]
-        try:
-            position = urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode("ascii")
-        except ValueError:
-            position = ""
-        if not position.replace("_", "").isalnum():
+        position = token  # the cursor is the last id of the previous page
+        if not _CURSOR.match(position):
             raise Fail(400, "VALIDATION_ERROR", "Invalid cursor.")
         where.append("id < %s")
         params.append(position)
@@ -176,7 +177,7 @@ def list_connections(environ: dict[str, Any]) -> tuple[int, Any]:
     )
     more = len(rows) > limit
     rows = rows[:limit]
-    cursor = urlsafe_b64encode(rows[-1][0].encode()).decode().rstrip("=") if more else None
+    cursor = rows[-1][0] if more else None
     return 200, {"data": [render(r) for r in rows], "next": cursor}
 
 

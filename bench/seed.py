@@ -251,10 +251,6 @@ def _describe(
     policies: dict[str, Any],
     now: datetime,
 ) -> dict[str, Any]:
-    from rest_framework.pagination import Cursor
-
-    from weavz.api.pagination import CursorPage
-
     big = orgs[0].id
     with psycopg.connect(url) as conn:
         get_ids = [
@@ -285,7 +281,7 @@ def _describe(
             )
         ]
         (total,) = conn.execute("SELECT count(*) FROM connections_connection").fetchone() or (0,)
-    cursor = CursorPage().encode_cursor(Cursor(offset=0, reverse=False, position=before[0][0]))
+    cursor = before[0][0]  # the cursor is the last id of the previous page (weavz.api.pagination)
     return {
         "database": db_name(url),
         "rows": rows,

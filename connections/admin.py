@@ -19,9 +19,8 @@ from connections.forms import ConnectionForm, PieceForm
 from connections.models import Connection, ConnectionStatus, Piece
 from connections.services import connection_create, connection_delete, connection_update
 from connections.values import VALUE_TYPES
-from orgs.admin import adopt
-from orgs.audit import audit_record
-from weavz.admin_site import admin_actor
+from orgs.admin import OrganizationAdmin, adopt
+from orgs.audit import admin_actor, audit_record
 from weavz.api.errors import Conflict
 
 
@@ -179,10 +178,11 @@ class ConnectionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         data = form.cleaned_data
         actor = admin_actor(request)
         if not change:
+            project = data.get("project")
             created = connection_create(
-                org=data["org"],
-                piece=data["piece"],
-                project=data.get("project"),
+                org_id=data["org"].id,
+                piece_name=data["piece"].name,
+                project_id=project.id if project else None,
                 display_name=data["display_name"],
                 external_id=data.get("external_id"),
                 value=data["credentials"],
@@ -227,3 +227,6 @@ class ConnectionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     @admin.action(description="Mark selected connections ACTIVE", permissions=["change"])
     def mark_active(self, request: HttpRequest, queryset: QuerySet[Connection]) -> None:
         self._set_status(request, queryset, ConnectionStatus.ACTIVE)
+
+
+OrganizationAdmin.add_count(Connection, "Connections")

@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 
 from connections.models import Connection, Piece
+from connections.selectors import duplicate_external_id
 from connections.values import VALUE_TYPES, InvalidValue, validate_value
 from orgs.models import Project
 from weavz.api.parsers import BoundedJSONField
@@ -113,13 +114,11 @@ class ConnectionForm(forms.ModelForm):  # type: ignore[type-arg]
             self.add_error("project", "This project belongs to another organization.")
         external_id = cleaned.get("external_id") if adding else None
         if adding and external_id is not None and org is not None and piece is not None:
-            duplicate = Connection.objects.filter(org=org, piece=piece, external_id=external_id)
-            if duplicate.exists():
-                self.add_error(
-                    "external_id",
-                    f"This organization already has a {piece.name} connection with this "
-                    "external id.",
-                )
+            duplicate = duplicate_external_id(
+                org_id=org.id, piece_name=piece.name, external_id=external_id
+            )
+            if duplicate:
+                self.add_error("external_id", duplicate)
         credentials = cleaned.get("credentials")
         if credentials is not None and piece is not None:
             try:

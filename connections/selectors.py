@@ -1,15 +1,19 @@
-"""The hot reads of the Connections API, as fixed SQL (see ``weavz.api.sql`` for why).
+"""Every read of pieces and connections: the API, the console's counts and the tests use these.
 
-Every function takes the org: tenancy is part of each statement, as the org-scoped viewset base
-makes it part of every ORM query. Rows carry metadata only; the ciphertext is never read here.
+Connections are read through fixed statements (``weavz.api.sql.OrgStatements``: the org is part
+of every statement; see ``weavz.api.sql`` for why fixed SQL). Metadata rows never read the
+ciphertext; only ``connection_get`` (reveal, update, delete) loads the whole row.
 """
 
-import functools
 from datetime import datetime
 from typing import NamedTuple
 
-from connections.models import Connection
-from weavz.api.sql import ModelColumns, TimestampColumns, db, fetch_all, fetch_one
+from django.db.models import Count
+
+from connections.models import Connection, ConnectionStatus, Piece
+from weavz.api.filters import Filter, Filters
+from weavz.api.pagination import Page, PageRequest
+from weavz.api.sql import ModelColumns, OrgStatements, TimestampColumns
 
 
 class ConnectionRow(NamedTuple):
@@ -25,19 +29,24 @@ class ConnectionRow(NamedTuple):
     updated_at: datetime | str
 
 
+CONNECTION_FILTERS = Filters(
+    Filter("pieceName", "piece", "Only this piece's connections.", max_length=100),
+    Filter("projectId", "project", "Only this project's connections.", max_length=40),
+    Filter("externalId", "external_id", "Only this end user's connections."),
+    Filter(
+        "status",
+        "status",
+        "Only connections in this status.",
+        choices=ConnectionStatus.values,
+        component="ConnectionStatus",
+    ),
+)
+
 _ROW = ModelColumns(Connection, "c", only=ConnectionRow._fields[:-2])
 _STAMPS = TimestampColumns(Connection, "c", only=ConnectionRow._fields[-2:])
-# Query parameter -> model field, in the order their conditions appear in the statement.
-LIST_FILTERS = {
-    "pieceName": "piece",
-    "projectId": "project",
-    "externalId": "external_id",
-    "status": "status",
-}
-
-
-def _select() -> str:
-    return f"SELECT {_ROW.select}, {_STAMPS.select} FROM {_ROW.table}"  # noqa: S608
+_METADATA = OrgStatements(_ROW, _STAMPS)
+_WHOLE = ModelColumns(Connection, "c")
+_WHOLE_ROW = OrgStatements(_WHOLE)
 
 
 def _rows(rows: list[tuple[object, ...]]) -> list[ConnectionRow]:
@@ -46,39 +55,56 @@ def _rows(rows: list[tuple[object, ...]]) -> list[ConnectionRow]:
     return [ConnectionRow(*m, *t) for m, t in zip(metadata, stamps, strict=True)]
 
 
-@functools.cache
-def _get_statement(vendor: str) -> str:
-    return (  # identifiers come from model metadata; every value is a parameter
-        f"{_select()} WHERE {_ROW.column('id')} = %s AND {_ROW.column('org')} = %s"
-    )
-
-
-@functools.cache
-def _page_statement(vendor: str, filters: tuple[str, ...], after: bool) -> str:
-    # One statement per filter combination; each matches an (org, <filter>, -id) index, so a page
-    # is one index range scan at row 10 or row 10,000,000.
-    conditions = [f"{_ROW.column('org')} = %s"]
-    conditions += [f"{_ROW.column(LIST_FILTERS[name])} = %s" for name in filters]
-    if after:
-        conditions.append(f"{_ROW.column('id')} < %s")
-    return (
-        f"{_select()} WHERE {' AND '.join(conditions)} ORDER BY {_ROW.column('id')} DESC LIMIT %s"
-    )
-
-
 def connection_row(*, org_id: str, connection_id: str) -> ConnectionRow | None:
-    row = fetch_one(_get_statement(db().vendor), [connection_id, org_id])
+    """A connection's metadata (``GET /connections/:id``): one fixed statement."""
+    row = _METADATA.get(org_id=org_id, pk=connection_id)
     return None if row is None else _rows([row])[0]
 
 
 def connection_page(
-    *, org_id: str, filters: dict[str, str], before: str | None, limit: int
-) -> tuple[list[ConnectionRow], bool]:
-    """Up to ``limit`` rows newest first (below the id ``before``), and whether more follow."""
-    names = tuple(name for name in LIST_FILTERS if name in filters)
-    params: list[object] = [org_id, *(filters[name] for name in names)]
-    if before is not None:
-        params.append(before)
-    params.append(limit + 1)
-    rows = fetch_all(_page_statement(db().vendor, names, before is not None), params)
-    return _rows(rows[:limit]), len(rows) > limit
+    *, org_id: str, filters: dict[str, str], page: PageRequest
+) -> Page[ConnectionRow]:
+    """A page of metadata newest first; ``filters`` as parsed by ``CONNECTION_FILTERS``."""
+    return page.of(_rows(_METADATA.page(org_id=org_id, filters=filters, page=page)))
+
+
+def connection_get(*, org_id: str, connection_id: str) -> Connection | None:
+    """The whole connection (its sealed value included) for a service to act on."""
+    row = _WHOLE_ROW.get(org_id=org_id, pk=connection_id)
+    return None if row is None else _WHOLE.instance(row)
+
+
+def piece_get(name: str) -> Piece | None:
+    return Piece.objects.filter(pk=name).first()
+
+
+def piece_list() -> list[Piece]:
+    """The whole catalog by name (it is small and the same for every organization)."""
+    return list(Piece.objects.order_by("name"))
+
+
+def connection_counts_by_status() -> dict[str, int]:
+    """Connections per status over every organization (the console's front page)."""
+    counts = dict(Connection.objects.values_list("status").annotate(n=Count("id")).order_by())
+    return {status: counts.get(status, 0) for status in ConnectionStatus.values}
+
+
+def piece_count() -> int:
+    return Piece.objects.count()
+
+
+def duplicate_external_id(*, org_id: str, piece_name: str, external_id: str | None) -> str | None:
+    """Why a new connection with this external id cannot be added, or None when it can.
+
+    The form checks it before saving; the service after the database's unique constraint
+    refused an insert (the constraint decides races).
+    """
+    if external_id is None:
+        return None
+    taken = Connection.objects.filter(org_id=org_id, piece_id=piece_name, external_id=external_id)
+    if not taken.exists():
+        return None
+    return (
+        f"A {piece_name} connection with externalId {external_id!r} already exists "
+        "in this organization."
+    )

@@ -1,104 +1,111 @@
-"""Input serializers (validation) and fast output rendering for the Connections API.
+"""The Connections API's shapes (one ``Shape`` per object) and request bodies (strict serializers).
 
-Output is rendered by plain functions (``render_connection``): a connection object is read on
-every action, and DRF field machinery costs more than the query. The ``*Serializer`` output
-classes describe the same shapes for the OpenAPI schema.
+A connection object is read on every action, so it is rendered by a plain function
+(``render_connection``), and documented by the same declaration (``CONNECTION.serializer``).
 """
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from connections.models import Connection, ConnectionStatus, Piece
-from connections.selectors import ConnectionRow
+from connections.models import ConnectionStatus
 from connections.values import VALUE_TYPES
-from weavz.api.render import iso
+from weavz.api.ids import ID_MAX_LENGTH
+from weavz.api.render import Shape, Timestamp
 from weavz.api.serializers import StrictSerializer
 
-
-def render_connection(connection: Connection | ConnectionRow) -> dict[str, Any]:
-    return {
-        "id": connection.id,
-        "pieceName": connection.piece_id,
-        "displayName": connection.display_name,
-        "externalId": connection.external_id,
-        "projectId": connection.project_id,
-        "status": connection.status,
-        "createdAt": iso(connection.created_at),
-        "updatedAt": iso(connection.updated_at),
-    }
+VALUE_REF = {"$ref": "#/components/schemas/ConnectionValue"}
 
 
-def render_piece(piece: Piece) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "name": piece.name,
-        "displayName": piece.display_name,
-        "authTypes": piece.auth_types,
-    }
-    if "CUSTOM_AUTH" in piece.auth_types:
-        body["props"] = piece.props
-    return body
-
-
-_VALUE_SCHEMA = {
-    "type": "object",
-    "description": "Credentials; `type` is one of " + ", ".join(VALUE_TYPES) + ". "
-    "Keys inside are snake_case (see API.md, value types).",
-    "required": ["type"],
-    "properties": {"type": {"type": "string", "enum": list(VALUE_TYPES)}},
-    "additionalProperties": True,
-}
-
-
-@extend_schema_field(_VALUE_SCHEMA)
+@extend_schema_field(VALUE_REF)
 class ValueField(serializers.JSONField):
-    """The credentials object; its contents are checked against the piece by the service."""
+    """The credentials object (``ConnectionValue``: one schema per ``type``); its contents are
+    checked against the piece by ``connections.values.validate_value``."""
 
 
-class ConnectionSerializer(serializers.Serializer[Connection]):
-    id = serializers.CharField()
-    pieceName = serializers.CharField()
-    displayName = serializers.CharField()
-    externalId = serializers.CharField(allow_null=True)
-    projectId = serializers.CharField(allow_null=True)
-    status = serializers.ChoiceField(choices=ConnectionStatus.choices)
-    createdAt = serializers.DateTimeField()
-    updatedAt = serializers.DateTimeField()
-
-
-class RevealedConnectionSerializer(ConnectionSerializer):
-    value = ValueField(required=False)
-
-
-class ConnectionCreateSerializer(StrictSerializer):
-    pieceName = serializers.CharField(max_length=100)
-    displayName = serializers.CharField(min_length=1, max_length=255)
-    value = ValueField()
-    projectId = serializers.CharField(required=False, allow_null=True, max_length=40)
-    externalId = serializers.CharField(
-        required=False, allow_null=True, min_length=1, max_length=255, trim_whitespace=False
+def external_id_field(**kwargs: Any) -> serializers.CharField:
+    """An optional end-user id in a request body: 1–255 characters, kept exactly as sent."""
+    return serializers.CharField(
+        required=False,
+        allow_null=True,
+        min_length=1,
+        max_length=255,
+        trim_whitespace=False,
+        **kwargs,
     )
 
 
-class ConnectionUpdateSerializer(StrictSerializer):
-    displayName = serializers.CharField(required=False, min_length=1, max_length=255)
-    value = ValueField(required=False)
-    status = serializers.ChoiceField(required=False, choices=ConnectionStatus.choices)
+def _status_field(**kwargs: Any) -> serializers.ChoiceField:
+    return serializers.ChoiceField(choices=ConnectionStatus.choices, **kwargs)
 
 
-class PieceSerializer(serializers.Serializer[Piece]):
-    name = serializers.CharField()
-    displayName = serializers.CharField()
-    authTypes = serializers.ListField(child=serializers.ChoiceField(choices=VALUE_TYPES))
-    props = serializers.DictField(required=False)
+CONNECTION = Shape(
+    "Connection",
+    id=("id", serializers.CharField()),
+    pieceName=("piece_id", serializers.CharField()),
+    displayName=("display_name", serializers.CharField()),
+    externalId=("external_id", serializers.CharField(allow_null=True)),
+    projectId=("project_id", serializers.CharField(allow_null=True)),
+    status=("status", _status_field()),
+    createdAt=("created_at", Timestamp()),
+    updatedAt=("updated_at", Timestamp()),
+)
+render_connection = CONNECTION.render
 
 
-@extend_schema_serializer(many=False)  # already the whole page: not an array of pages
-class PieceListSerializer(serializers.Serializer[Any]):
-    data = PieceSerializer(many=True)  # type: ignore[assignment]  # the field, not .data
-    next = serializers.CharField(allow_null=True)
+# A connection with its decrypted ``value`` (``?include=value``).
+RevealedConnection = type(
+    "RevealedConnection",
+    (CONNECTION.serializer,),
+    {"value": ValueField(required=False, help_text="Only with `?include=value`.")},
+)
 
 
-class SuccessSerializer(serializers.Serializer[Any]):
+PIECE = Shape(
+    "Piece",
+    name=("name", serializers.CharField()),
+    displayName=("display_name", serializers.CharField()),
+    authTypes=("auth_types", serializers.ListField(child=serializers.ChoiceField(VALUE_TYPES))),
+    props=(
+        "props",
+        serializers.DictField(
+            help_text="CUSTOM_AUTH only: prop name -> {displayName, required, secret}.",
+            required=False,
+        ),
+    ),
+)
+
+
+def render_piece(piece: Any) -> dict[str, Any]:
+    body = PIECE.render(piece)
+    if "CUSTOM_AUTH" not in piece.auth_types:
+        del body["props"]
+    return body
+
+
+class Success(serializers.Serializer[Any]):
     success = serializers.BooleanField()
+
+
+class ConnectionCreate(StrictSerializer):
+    """A new connection: the piece, a name, the credentials, and optionally a project and the
+    end user it belongs to."""
+
+    pieceName = serializers.CharField(max_length=100, help_text="A piece of the catalog.")
+    displayName = serializers.CharField(min_length=1, max_length=255)
+    value = ValueField()
+    projectId = serializers.CharField(
+        required=False, allow_null=True, max_length=ID_MAX_LENGTH, help_text="A project of the org."
+    )
+    externalId = external_id_field(
+        help_text="The end user this connection belongs to; unique per org and piece."
+    )
+
+
+class ConnectionUpdate(StrictSerializer):
+    """Any of the fields; absent ones are left as they are."""
+
+    displayName = serializers.CharField(required=False, min_length=1, max_length=255)
+    value = ValueField(required=False, help_text="Replaces the credentials; status -> ACTIVE.")
+    status = _status_field(required=False)

@@ -7,13 +7,13 @@ audit metadata holds ids and the names of changed fields, never a value.
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from rest_framework.exceptions import ValidationError
 
 from connections.models import Connection, ConnectionStatus, Piece
+from connections.selectors import duplicate_external_id, piece_get
 from connections.values import InvalidValue, validate_value
 from orgs.audit import audit_record
-from orgs.models import Organization, Project
-from weavz.api.errors import Conflict
+from orgs.selectors import project_get
+from weavz.api.errors import NO_SUCH_PROJECT, Conflict, ValidationFailed, unknown_piece
 
 
 def clean_value(piece: Piece, value: Any) -> dict[str, Any]:
@@ -21,24 +21,35 @@ def clean_value(piece: Piece, value: Any) -> dict[str, Any]:
     try:
         return validate_value(value, auth_types=piece.auth_types, props=piece.props)
     except InvalidValue as exc:
-        raise ValidationError(exc.details) from None
+        raise ValidationFailed(exc.details) from None
 
 
 def connection_create(
     *,
-    org: Organization,
-    piece: Piece,
+    org_id: str,
+    piece_name: str,
     display_name: str,
     value: Any,
     actor: str,
-    project: Project | None = None,
+    project_id: str | None = None,
     external_id: str | None = None,
 ) -> Connection:
+    """A new connection; VALIDATION_ERROR naming each bad field, CONFLICT on a duplicate
+    ``(piece, externalId)`` in the org (also when two such requests race)."""
+    piece = piece_get(piece_name)
+    errors: dict[str, list[str]] = {}
+    if piece is None:
+        errors["pieceName"] = [unknown_piece(piece_name)]
+    if project_id is not None and project_get(org_id=org_id, project_id=project_id) is None:
+        errors["projectId"] = [NO_SUCH_PROJECT]
+    if errors:
+        raise ValidationFailed(errors)
+    assert piece is not None
     clean = clean_value(piece, value)
     connection = Connection(
-        org=org,
+        org_id=org_id,
         piece=piece,
-        project=project,
+        project_id=project_id,
         display_name=display_name,
         external_id=external_id,
         value_type=clean["type"],
@@ -48,25 +59,24 @@ def connection_create(
         with transaction.atomic():
             connection.save(force_insert=True)
             audit_record(
-                org_id=org.id,
+                org_id=org_id,
                 action="connection.created",
                 actor=actor,
                 target_id=connection.id,
                 metadata={
                     "pieceName": piece.name,
-                    "projectId": project.id if project else None,
+                    "projectId": project_id,
                     "externalId": external_id,
                     "valueType": clean["type"],
                 },
             )
     except IntegrityError:
         # The database's unique constraint decides races: one insert wins, the rest conflict.
-        duplicate = Connection.objects.filter(org=org, piece=piece, external_id=external_id)
-        if external_id is not None and duplicate.exists():
-            raise Conflict(
-                f"A {piece.name} connection with externalId {external_id!r} already exists "
-                "in this organization."
-            ) from None
+        duplicate = duplicate_external_id(
+            org_id=org_id, piece_name=piece.name, external_id=external_id
+        )
+        if duplicate:
+            raise Conflict(duplicate) from None
         raise
     return connection
 

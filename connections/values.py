@@ -78,6 +78,17 @@ class _Field(NamedTuple):
     check: Callable[[object], str | None]
 
 
+# Each check's JSON Schema: the OpenAPI components below are generated from the same table that
+# validates, so the schema cannot drift from what is accepted.
+_SCHEMAS: dict[Callable[[object], str | None], dict[str, Any]] = {
+    _string: {"type": "string"},
+    _non_blank_string: {"type": "string", "minLength": 1},
+    _object: {"type": "object", "additionalProperties": True},
+    _seconds: {"type": "integer", "minimum": 0},
+    _iso_datetime: {"type": "string", "format": "date-time"},
+}
+
+
 _FIELDS: dict[str, dict[str, _Field]] = {
     "SECRET_TEXT": {"secret_text": _Field(True, _non_blank_string)},
     "BASIC_AUTH": {
@@ -184,3 +195,35 @@ def validate_value(
         raise InvalidValue(errors)
     # Deep copy: the caller's dicts (OAUTH2 data, props) must not alias what is stored.
     return {key: copy.deepcopy(item) for key, item in value.items()}
+
+
+# OpenAPI component names of the value types, in VALUE_TYPES order.
+VALUE_COMPONENTS = {
+    "SECRET_TEXT": "SecretTextValue",
+    "BASIC_AUTH": "BasicAuthValue",
+    "OAUTH2": "OAuth2Value",
+    "CUSTOM_AUTH": "CustomAuthValue",
+    "NO_AUTH": "NoAuthValue",
+}
+
+
+def value_schemas() -> dict[str, dict[str, Any]]:
+    """JSON Schema of each value type (component name -> schema), from the table that validates.
+
+    ``CUSTOM_AUTH.props`` depends on the piece (``GET /pieces/:name``), so it is an open object
+    here; everything else is exact, unknown keys included (``additionalProperties: false``).
+    """
+    schemas: dict[str, dict[str, Any]] = {}
+    for value_type, component in VALUE_COMPONENTS.items():
+        fields = _FIELDS[value_type]
+        schemas[component] = {
+            "type": "object",
+            "description": f"A {value_type} value.",
+            "required": ["type", *(name for name, spec in fields.items() if spec.required)],
+            "additionalProperties": False,
+            "properties": {
+                "type": {"type": "string", "enum": [value_type]},
+                **{name: dict(_SCHEMAS[spec.check]) for name, spec in fields.items()},
+            },
+        }
+    return schemas

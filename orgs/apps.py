@@ -7,3 +7,8 @@ class OrgsConfig(AppConfig):
 
     def ready(self) -> None:
         from orgs import schema  # noqa: F401  (registers the OpenAPI auth extension)
+        from orgs.models import IdempotencyRecord
+        from weavz.api.idempotency import use_record_model
+
+        # weavz.api imports no app: the app that owns the table hands its model down.
+        use_record_model(IdempotencyRecord)

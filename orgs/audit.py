@@ -5,7 +5,14 @@ Callers run inside their own transaction, so an event commits (or rolls back) wi
 
 from typing import Any
 
+from django.http import HttpRequest
+
 from orgs.models import AuditEvent
+
+
+def admin_actor(request: HttpRequest) -> str:
+    """The audit actor for a change made in the operators' console: ``admin:<username>``."""
+    return f"admin:{request.user.get_username()}"
 
 
 def audit_record(

@@ -18,6 +18,7 @@ from rest_framework.request import Request
 
 from orgs.keys import matches, split_prefix
 from orgs.models import ApiKey, Organization
+from weavz.api.errors import Forbidden
 from weavz.api.sql import ModelColumns, db, fetch_one
 
 if TYPE_CHECKING:
@@ -39,6 +40,10 @@ class ApiClient:
     @property
     def actor(self) -> str:
         return self.key_id
+
+    @property
+    def org_id(self) -> str:
+        return self.org.id
 
 
 _KEY = ModelColumns(ApiKey, "k")
@@ -113,5 +118,5 @@ class HasScope(BasePermission):
             attr = "read_scope" if request.method in SAFE_METHODS else "write_scope"
             scope = getattr(view, attr, None)
         if scope is not None and scope not in client.scopes:
-            raise exceptions.PermissionDenied(f"This API key lacks the `{scope}` scope.")
+            raise Forbidden(f"This API key lacks the `{scope}` scope.")
         return True

@@ -107,7 +107,8 @@ class IdempotencyRecord(models.Model):
 
     org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     key = models.CharField(max_length=255)
-    # SHA-256 of method, path and the canonical JSON body: same key + other request = conflict.
+    # HMAC-SHA256 (keyed with SECRET_KEY) of method, path and the canonical JSON body: same key +
+    # other request = conflict; keyed so the stored digest cannot be used to test guesses.
     fingerprint = models.CharField(max_length=64)
     status_code = models.PositiveSmallIntegerField(null=True)
     response_body = models.JSONField(null=True)

@@ -1,44 +1,83 @@
-from typing import Any
+"""Projects (/api/v1/projects) and the audit log (/api/v1/audit-events)."""
 
-import django_filters
-from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status
+from drf_spectacular.utils import OpenApiExample, extend_schema
+from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from orgs.models import AuditEvent, Project, Scope
-from orgs.serializers import AuditEventSerializer, ProjectCreateSerializer, ProjectSerializer
+from orgs.models import Scope
+from orgs.selectors import AUDIT_FILTERS, PROJECT_FILTERS, audit_page, project_get, project_page
+from orgs.serializers import (
+    AUDIT_EVENT,
+    PROJECT,
+    ProjectCreate,
+    render_audit_event,
+    render_project,
+)
 from orgs.services import project_create
-from orgs.viewsets import OrgScopedViewSet
+from orgs.viewsets import OrgScopedViewSet, id_parameter
+from weavz.api.errors import NotFound
+from weavz.api.pagination import page_serializer
 from weavz.api.serializers import validated
 
 
-class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgScopedViewSet):
-    queryset = Project.objects.all()
-    serializer_class = ProjectSerializer
+class ProjectViewSet(OrgScopedViewSet):
+    lookup_url_kwarg = "id"
     read_scope = Scope.PROJECTS_READ
     write_scope = Scope.PROJECTS_WRITE
 
-    @extend_schema(request=ProjectCreateSerializer, responses={201: ProjectSerializer})
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = validated(ProjectCreateSerializer, request.data)
+    @extend_schema(
+        operation_id="listProjects",
+        summary="List projects",
+        description="The organization's projects, newest first.",
+        parameters=PROJECT_FILTERS.parameters(),
+        responses=page_serializer(PROJECT.serializer),
+    )
+    def list(self, request: Request) -> Response:
+        _filters, page = PROJECT_FILTERS.parse(request.query_params)
+        return Response(project_page(org_id=self.org.id, page=page).render(render_project))
+
+    @extend_schema(
+        operation_id="getProject",
+        summary="Get a project",
+        description="One project of the organization.",
+        parameters=[id_parameter("proj", "The project's id.")],
+        responses=PROJECT.serializer,
+    )
+    def retrieve(self, request: Request, id: str) -> Response:
+        project = project_get(org_id=self.org.id, project_id=id)
+        if project is None:
+            raise NotFound("No such project.")
+        return Response(render_project(project))
+
+    @extend_schema(
+        operation_id="createProject",
+        summary="Create a project",
+        description="A new project in the organization.",
+        request=ProjectCreate,
+        responses={201: PROJECT.serializer},
+        examples=[OpenApiExample("A project", value={"name": "Marketing"}, request_only=True)],
+    )
+    def create(self, request: Request) -> Response:
+        data = validated(ProjectCreate, request.data)
         project = project_create(org=self.org, name=data["name"], actor=self.client.actor)
-        return Response(ProjectSerializer(project).data, status=status.HTTP_201_CREATED)
+        return Response(render_project(project), status=status.HTTP_201_CREATED)
 
 
-class AuditEventFilter(django_filters.FilterSet):
-    action = django_filters.CharFilter()
-    targetId = django_filters.CharFilter(field_name="target_id")
-
-    class Meta:
-        model = AuditEvent
-        fields = ["action", "targetId"]
-
-
-class AuditEventViewSet(mixins.ListModelMixin, OrgScopedViewSet):
+class AuditEventViewSet(OrgScopedViewSet):
     """The org's audit log, newest first; read-only (events are append-only)."""
 
-    queryset = AuditEvent.objects.all()
-    serializer_class = AuditEventSerializer
-    filterset_class = AuditEventFilter
     read_scope = Scope.AUDIT_READ
+
+    @extend_schema(
+        operation_id="listAuditEvents",
+        summary="List audit events",
+        description="Who did what in the organization, newest first; filter by `action` or "
+        "`targetId`. No event holds a secret.",
+        parameters=AUDIT_FILTERS.parameters(),
+        responses=page_serializer(AUDIT_EVENT.serializer),
+    )
+    def list(self, request: Request) -> Response:
+        filters, page = AUDIT_FILTERS.parse(request.query_params)
+        events = audit_page(org_id=self.org.id, filters=filters, page=page)
+        return Response(events.render(render_audit_event))

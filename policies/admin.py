@@ -10,10 +10,10 @@ from django.forms import ModelForm
 from django.http import HttpRequest
 
 from orgs.admin import adopt
+from orgs.audit import admin_actor
 from policies.forms import PolicyForm
 from policies.models import ConnectionPolicy
 from policies.services import policy_delete, policy_put
-from weavz.admin_site import admin_actor
 
 
 @admin.register(ConnectionPolicy)
@@ -44,12 +44,13 @@ class ConnectionPolicyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         self, request: HttpRequest, obj: ConnectionPolicy, form: ModelForm[Any], change: bool
     ) -> None:
         data = form.cleaned_data
+        connection = data.get("connection")
         saved, _created = policy_put(
             org=obj.org,
-            piece=obj.piece,
-            project=obj.project,
+            piece_name=obj.piece_id,
+            project_id=obj.project_id,
             type=data["type"],
-            connection=data.get("connection"),
+            connection_id=connection.id if connection else None,
             actor=admin_actor(request),
         )
         adopt(obj, saved)

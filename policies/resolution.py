@@ -1,23 +1,25 @@
 """Which connection an action or trigger uses, and why (API.md, "Resolution").
 
-This module is the only place that knows the precedence rules. Everything ``resolve`` needs (the
-piece and project checks, the org and project policies with their connections, the connection
-named by id and the one of the external id) comes back in ONE SQL statement: a single
-organization row with a LEFT JOIN per candidate. Each join matches at most one row (primary key or
-unique constraint), so the statement costs the same whatever the size of the tables.
+This module is the only place that knows the precedence rules (the bench's floors re-implement
+them on purpose, to measure the framework's cost, and tests/bench pins them to these). Everything
+``resolve`` needs comes back from one read, ``policies.selectors.resolution_candidates``.
 """
 
-import functools
 from dataclasses import dataclass
-from typing import Any
 
-from rest_framework.exceptions import NotFound, ValidationError
-
-from connections.models import Connection, ConnectionStatus, Piece
-from orgs.models import Organization, Project
+from connections.models import Connection, ConnectionStatus
+from orgs.models import Organization
 from policies.models import ConnectionPolicy, PolicyType
-from weavz.api.errors import ConnectionNotActive, ConnectionRequired, PolicyViolation
-from weavz.api.sql import ModelColumns, db, fetch_one, qn
+from policies.selectors import resolution_candidates
+from weavz.api.errors import (
+    NO_SUCH_PROJECT,
+    ConnectionNotActive,
+    ConnectionRequired,
+    NotFound,
+    PolicyViolation,
+    ValidationFailed,
+    unknown_piece,
+)
 
 
 class Source:
@@ -44,14 +46,6 @@ class Resolution:
     source: str
 
 
-@dataclass(frozen=True)
-class _Candidates:
-    org_policy: ConnectionPolicy | None
-    project_policy: ConnectionPolicy | None
-    named: Connection | None
-    by_external: Connection | None
-
-
 def resolve(
     *,
     org: Organization,
@@ -65,13 +59,22 @@ def resolve(
     Connections loaded here carry metadata only (the ciphertext is deferred): a caller that runs
     the action asks ``resolution.connection.decrypted_value()``, which loads it then.
     """
-    found = _load(
-        org=org,
+    found = resolution_candidates(
+        org_id=org.pk,
         piece_name=piece_name,
         project_id=project_id,
         external_id=external_id,
         connection_id=connection_id,
     )
+    if found is None:  # the org was deleted under the request
+        raise NotFound("No such organization.")
+    errors: dict[str, list[str]] = {}
+    if not found.piece_exists:
+        errors["pieceName"] = [unknown_piece(piece_name)]
+    if project_id is not None and not found.project_exists:
+        errors["projectId"] = [NO_SUCH_PROJECT]
+    if errors:
+        raise ValidationFailed(errors)
 
     def usable(connection: Connection | None) -> bool:
         # Org-level connections anywhere; a project's connections only in that project.
@@ -91,7 +94,7 @@ def resolve(
         if named is not None:
             return _active(named, None, Source.CONNECTION_ID)
         if external_id is None:
-            raise ValidationError(
+            raise ValidationFailed(
                 {
                     "connectionId": ["Pass connectionId or externalId (no policy applies)."],
                     "externalId": ["Pass connectionId or externalId (no policy applies)."],
@@ -164,91 +167,3 @@ def _active(connection: Connection, policy: ConnectionPolicy | None, source: str
             "replace its value to reactivate it."
         )
     return Resolution(connection=connection, policy=policy, source=source)
-
-
-# (alias, columns) in the order of the SELECT list. Resolution reads metadata only: the
-# ciphertext stays in the database.
-_GROUPS = (
-    ModelColumns(ConnectionPolicy, "op"),
-    ModelColumns(Connection, "opc", exclude=["value"]),
-    ModelColumns(ConnectionPolicy, "pp"),
-    ModelColumns(Connection, "ppc", exclude=["value"]),
-    ModelColumns(Connection, "n", exclude=["value"]),
-    ModelColumns(Connection, "e", exclude=["value"]),
-)
-
-
-@functools.cache
-def _statement(vendor: str) -> str:
-    """The SQL, built once per process and database vendor (see ``weavz.api.sql`` for why).
-
-    A NULL parameter matches nothing, so one statement serves every combination of inputs.
-    """
-    table = {m: qn(m._meta.db_table) for m in (ConnectionPolicy, Connection)}
-    columns = ", ".join(group.select for group in _GROUPS)
-    return f"""
-        SELECT
-          EXISTS(SELECT 1 FROM {qn(Piece._meta.db_table)} WHERE {qn("name")} = %s),
-          EXISTS(SELECT 1 FROM {qn(Project._meta.db_table)} WHERE {qn("org_id")} = %s
-                 AND {qn("id")} = %s),
-          {columns}
-        FROM {qn(Organization._meta.db_table)} o
-        LEFT JOIN {table[ConnectionPolicy]} op
-          ON op.{qn("org_id")} = o.{qn("id")} AND op.{qn("piece_id")} = %s
-         AND op.{qn("project_id")} IS NULL
-        LEFT JOIN {table[Connection]} opc ON opc.{qn("id")} = op.{qn("connection_id")}
-        LEFT JOIN {table[ConnectionPolicy]} pp
-          ON pp.{qn("org_id")} = o.{qn("id")} AND pp.{qn("piece_id")} = %s
-         AND pp.{qn("project_id")} = %s
-        LEFT JOIN {table[Connection]} ppc ON ppc.{qn("id")} = pp.{qn("connection_id")}
-        LEFT JOIN {table[Connection]} n ON n.{qn("org_id")} = o.{qn("id")} AND n.{qn("id")} = %s
-        LEFT JOIN {table[Connection]} e
-          ON e.{qn("org_id")} = o.{qn("id")} AND e.{qn("piece_id")} = %s
-         AND e.{qn("external_id")} = %s
-        WHERE o.{qn("id")} = %s
-    """  # noqa: S608 (identifiers come from model metadata; every value is a parameter)
-
-
-def _load(
-    *,
-    org: Organization,
-    piece_name: str,
-    project_id: str | None,
-    external_id: str | None,
-    connection_id: str | None,
-) -> _Candidates:
-    params = [
-        piece_name,
-        org.pk,
-        project_id,
-        piece_name,
-        piece_name,
-        project_id,
-        connection_id,
-        piece_name,
-        external_id,
-        org.pk,
-    ]
-    row = fetch_one(_statement(db().vendor), params)
-    if row is None:  # the org was deleted under the request
-        raise NotFound("No such organization.")
-    if not row[0]:
-        raise ValidationError({"pieceName": [f"Unknown piece {piece_name!r}."]})
-    if project_id is not None and not row[1]:
-        raise ValidationError({"projectId": ["No such project in this organization."]})
-
-    found: list[Any] = []
-    position = 2
-    for group in _GROUPS:
-        found.append(group.instance(row[position : position + len(group)]))
-        position += len(group)
-    org_policy, org_policy_connection, project_policy, project_policy_connection = found[:4]
-    for policy, connection in (
-        (org_policy, org_policy_connection),
-        (project_policy, project_policy_connection),
-    ):
-        if policy is not None and connection is not None:
-            policy.connection = connection
-    return _Candidates(
-        org_policy=org_policy, project_policy=project_policy, named=found[4], by_external=found[5]
-    )

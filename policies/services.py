@@ -6,19 +6,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 
 from connections.models import Connection, Piece
+from connections.selectors import connection_get, piece_get
 from orgs.audit import audit_record
 from orgs.models import Organization, Project
+from orgs.selectors import project_get
 from policies.models import ConnectionPolicy, PolicyType
-
-
-class InvalidPolicy(Exception):
-    """``details`` maps API field names (``connectionId``) to messages."""
-
-    def __init__(self, details: dict[str, list[str]]) -> None:
-        self.details = details
-        super().__init__(
-            "; ".join(f"{field}: {' '.join(messages)}" for field, messages in details.items())
-        )
+from weavz.api.errors import NO_SUCH_PROJECT, ValidationFailed, unknown_piece
 
 
 def policy_errors(
@@ -34,7 +27,7 @@ def policy_errors(
     Pure: it reads only the objects it is given, so forms and serializers can call it freely.
     """
     if project is not None and project.org_id != org.id:
-        return {"projectId": ["No such project in this organization."]}
+        return {"projectId": [NO_SUCH_PROJECT]}
     if type == PolicyType.ENFORCED_PROJECT and project is None:
         return {"projectId": ["ENFORCED_PROJECT needs a projectId."]}
     if type == PolicyType.USER_REQUIRED:
@@ -93,27 +86,47 @@ def _check(
 ) -> None:
     errors = policy_errors(org=org, piece=piece, project=project, type=type, connection=connection)
     if errors:
-        raise InvalidPolicy(errors)
+        raise ValidationFailed(errors)
     # Locking the row keeps a concurrent delete of this connection from slipping between the
     # check and the write (the delete waits, then nulls this policy's connection).
     if (
         connection is not None
         and not Connection.objects.select_for_update().filter(pk=connection.pk).exists()
     ):
-        raise InvalidPolicy({"connectionId": ["The connection was just deleted."]})
+        raise ValidationFailed({"connectionId": ["The connection was just deleted."]})
 
 
 @transaction.atomic
 def policy_put(
     *,
     org: Organization,
-    piece: Piece,
-    project: Project | None,
+    piece_name: str,
+    project_id: str | None,
     type: str,
-    connection: Connection | None,
+    connection_id: str | None,
     actor: str,
 ) -> tuple[ConnectionPolicy, bool]:
-    """Creates or replaces the policy for ``(piece, project)``; returns it and whether it is new."""
+    """Creates or replaces the policy for ``(piece, project)``; returns it and whether it is new.
+
+    VALIDATION_ERROR naming each bad field (API.md's table, through ``policy_errors``).
+    """
+    piece = piece_get(piece_name)
+    errors: dict[str, list[str]] = {}
+    if piece is None:
+        errors["pieceName"] = [unknown_piece(piece_name)]
+    project = None
+    if project_id is not None:
+        project = project_get(org_id=org.id, project_id=project_id)
+        if project is None:
+            errors["projectId"] = [NO_SUCH_PROJECT]
+    connection = None
+    if connection_id is not None:
+        connection = connection_get(org_id=org.id, connection_id=connection_id)
+        if connection is None:
+            errors["connectionId"] = ["No such connection in this organization."]
+    if errors:
+        raise ValidationFailed(errors)
+    assert piece is not None
     _check(org=org, piece=piece, project=project, type=type, connection=connection)
     scope = {"org": org, "piece": piece, "project": project}
     existing = ConnectionPolicy.objects.select_for_update().filter(**scope).first()

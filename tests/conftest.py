@@ -60,3 +60,18 @@ def api(make_api: ApiFactory, org: Organization) -> APIClient:
 @pytest.fixture
 def charlie(make_api: ApiFactory, other_org: Organization) -> APIClient:
     return make_api(other_org)
+
+
+@pytest.fixture
+def later(monkeypatch: pytest.MonkeyPatch) -> Callable[[int], None]:
+    """``later(2)``: from now on the clock reads 2 s ahead (timestamps are whole seconds)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    real_now = timezone.now
+
+    def move(seconds: int) -> None:
+        monkeypatch.setattr(timezone, "now", lambda: real_now() + timedelta(seconds=seconds))
+
+    return move

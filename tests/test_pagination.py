@@ -1,6 +1,7 @@
 import pytest
 
-from tests.factories import ProjectFactory
+from orgs.audit import audit_record
+from tests.factories import ConnectionFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -50,15 +51,15 @@ def test_rows_created_between_pages_do_not_shift_the_walk(api, org):
 @pytest.mark.parametrize("limit", ["0", "201", "-1", "abc", "1.5", ""])
 def test_a_bad_limit_is_a_validation_error(api, limit):
     response = api.get(f"/api/v1/projects?limit={limit}")
-    if limit == "":  # an empty limit means the default
-        assert response.status_code == 200
-        return
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "VALIDATION_ERROR"
     assert "limit" in response.json()["error"]["details"]
 
 
-@pytest.mark.parametrize("cursor", ["", "garbage!", "%%%", "cD0x", "bm90IGFuIGlk'"])
+@pytest.mark.parametrize(
+    "cursor",
+    ["", "garbage!", "%%%", "cD0x", "bm90IGFuIGlk'", "proj_", "PROJ_01jh6x3k5bf4jr0q8z6g9m2c7d"],
+)
 def test_a_bad_cursor_is_a_validation_error(api, cursor):
     response = api.get("/api/v1/projects", {"cursor": cursor})
     assert response.status_code == 400
@@ -69,3 +70,33 @@ def test_a_bad_cursor_is_a_validation_error(api, cursor):
 def test_limits_of_1_and_200_are_accepted(api):
     assert api.get("/api/v1/projects?limit=1").status_code == 200
     assert api.get("/api/v1/projects?limit=200").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("path", "query"),
+    [
+        ("/api/v1/connections", {"pieceName": ""}),
+        ("/api/v1/connections", {"status": "BROKEN"}),
+        ("/api/v1/connections", {"externalId": "x" * 256}),
+        ("/api/v1/policies", {"projectId": ""}),
+        ("/api/v1/audit-events", {"action": ""}),
+    ],
+)
+def test_a_bad_filter_value_is_a_validation_error_naming_it(api, path, query):
+    response = api.get(path, query)
+    assert response.status_code == 400
+    assert list(response.json()["error"]["details"]) == list(query)
+
+
+def test_every_list_pages_the_same_way_with_the_last_id_as_cursor(api, org):
+    for path, make in (
+        ("/api/v1/projects", lambda: ProjectFactory(org=org)),
+        ("/api/v1/connections", lambda: ConnectionFactory(org=org)),
+        ("/api/v1/audit-events", lambda: audit_record(org_id=org.id, action="t", actor="t")),
+    ):
+        for _ in range(3):
+            make()
+        first = api.get(path, {"limit": 2}).json()
+        assert first["next"] == first["data"][-1]["id"]
+        rest = api.get(path, {"limit": 200, "cursor": first["next"]}).json()
+        assert all(item["id"] < first["next"] for item in rest["data"])

@@ -5,16 +5,19 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from connections.models import Connection
-from connections.selectors import connection_page, connection_row
+from connections.selectors import connection_get, connection_page, connection_row
 from orgs.auth import find_key
 from orgs.models import ApiKey
 from orgs.services import api_key_create
 from tests.factories import ConnectionFactory
 from tests.postgres import only_postgres
+from weavz.api.pagination import PageRequest
 from weavz.api.render import iso
+from weavz.api.sql import ModelColumns, OrgStatements
 
 pytestmark = pytest.mark.django_db
 
@@ -60,8 +63,26 @@ def test_a_connection_row_renders_like_the_model(org):
 def test_a_connection_row_is_scoped_to_the_org(org, other_org):
     conn = ConnectionFactory(org=org)
     assert connection_row(org_id=other_org.id, connection_id=conn.pk) is None
-    rows, more = connection_page(org_id=other_org.id, filters={}, before=None, limit=10)
-    assert rows == [] and not more
+    assert connection_get(org_id=other_org.id, connection_id=conn.pk) is None
+    page = connection_page(org_id=other_org.id, filters={}, page=PageRequest(limit=10))
+    assert page.items == [] and page.next is None
+    assert connection_get(org_id=org.id, connection_id=conn.pk).pk == conn.pk
+
+
+def test_the_statement_builder_puts_the_org_condition_first_in_every_statement(org):
+    statements = OrgStatements(ModelColumns(Connection, "c", only=["id"]))
+    ConnectionFactory(org=org, status="ERROR")
+    with CaptureQueriesContext(connection) as queries:
+        statements.get(org_id=org.id, pk="conn_x")
+        statements.page(org_id=org.id, filters={"status": "ERROR"}, page=PageRequest())
+        statements.page(org_id=org.id, filters={}, page=PageRequest(before="conn_z"))
+    for query in queries.captured_queries:
+        where = query["sql"].split(" WHERE ", 1)[1]
+        assert where.startswith('c."org_id" = ')
+    with pytest.raises(TypeError):
+        statements.get(pk="conn_x")
+    with pytest.raises(TypeError):
+        statements.page(filters={}, page=PageRequest())
 
 
 @only_postgres

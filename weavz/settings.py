@@ -211,13 +211,16 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["orgs.auth.HasScope"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["weavz.api.parsers.JSONParser"],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "weavz.api.pagination.CursorPage",
+    # Lists page and filter through their app's selectors (weavz.api.pagination, .filters).
+    "DEFAULT_FILTER_BACKENDS": [],
+    "DEFAULT_PAGINATION_CLASS": None,
+    # OPTIONS is not an API method (405): DRF's metadata would describe serializers we do not use.
+    "DEFAULT_METADATA_CLASS": None,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "weavz.api.negotiation.JsonOnly",
     "EXCEPTION_HANDLER": "weavz.api.errors.exception_handler",
     "UNAUTHENTICATED_USER": None,
-    "DATETIME_FORMAT": "%Y-%m-%dT%H:%M:%S.%fZ",
+    "DATETIME_FORMAT": "%Y-%m-%dT%H:%M:%SZ",  # weavz.api.render.ISO_FORMAT
     "DEFAULT_THROTTLE_CLASSES": ["weavz.api.throttling.ApiThrottle"],
     "DEFAULT_THROTTLE_RATES": THROTTLE_RATES,
     # How many proxies append to X-Forwarded-For; 0 trusts only REMOTE_ADDR for the client IP.
@@ -226,7 +229,18 @@ REST_FRAMEWORK = {
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Weavz Connections API",
-    "DESCRIPTION": "Encrypted credential store for integration platforms. See API.md.",
+    "DESCRIPTION": (
+        "An encrypted credential store for integration platforms: store end users' third-party "
+        "credentials (encrypted with AES-256-GCM), decide with policies which connection an "
+        "action uses, and read the audit log.\n\n"
+        "Authenticate with `Authorization: Bearer wvz_…`; each key belongs to one organization "
+        'and carries scopes. Lists answer `{"data": [...], "next": cursor | null}`, newest '
+        "first; pass `next` back as `?cursor=`. Timestamps are `YYYY-MM-DDTHH:MM:SSZ`; JSON "
+        "types are strict (a number is not a string) and no string may hold a NUL character. "
+        "Every "
+        'error is `{"error": {"code", "message", "details"?, "requestId"}}`. The full '
+        "reference is docs/API.md in the repository."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_AUTHENTICATION": [],
@@ -240,7 +254,16 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "weavz.api.schema.add_error_responses",
+        "connections.schema.add_value_components",
     ],
+    # One component per enum, whichever field uses it.
+    "ENUM_NAME_OVERRIDES": {
+        "ConnectionStatus": "connections.models.ConnectionStatus",
+        "ValueType": "connections.values.VALUE_TYPES",
+        "PolicyType": "policies.models.PolicyType",
+        "ResolutionSource": "policies.resolution.SOURCES",
+    },
+    "ENUM_GENERATE_CHOICE_DESCRIPTION": False,
 }
 
 # One JSON object per line on stderr (LOG_FORMAT=plain for humans); every handler redacts

@@ -1,17 +1,14 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import (
-    SpectacularJSONAPIView,
-    SpectacularRedocView,
-    SpectacularSwaggerView,
-)
+from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerView
 
 from connections.views import ConnectionViewSet, PieceViewSet
 from orgs.views import AuditEventViewSet, ProjectViewSet
 from policies.views import PolicyViewSet, ResolveView
 from weavz.api import views as service_views
 from weavz.api.routers import ApiRouter
+from weavz.api.schema import SchemaView
 
 router = ApiRouter()
 router.register("projects", ProjectViewSet, basename="project")
@@ -20,15 +17,19 @@ router.register("pieces", PieceViewSet, basename="piece")
 router.register("audit-events", AuditEventViewSet, basename="audit-event")
 
 api_v1 = [
-    path("schema", SpectacularJSONAPIView.as_view(), name="schema"),
+    path("schema", SchemaView.as_view(), name="schema"),
     # Before the router, so `connections/<pk>` does not swallow it.
     path("connections/resolve", ResolveView.as_view(), name="connection-resolve"),
     # Explicit routes: PUT on the collection (create or replace) is not a router action. The
     # action is not named `put`: DRF dispatches a method named like a verb on every route of the
     # viewset, so PUT on a policy's own route would call it (a 500) instead of answering 405.
-    path("policies", PolicyViewSet.as_view({"get": "list", "put": "upsert"}), name="policy-list"),
     path(
-        "policies/<str:pk>",
+        "policies",
+        PolicyViewSet.as_view({"get": "list", "put": "create_or_replace"}),
+        name="policy-list",
+    ),
+    path(
+        "policies/<str:id>",
         PolicyViewSet.as_view({"get": "retrieve", "delete": "destroy"}),
         name="policy-detail",
     ),

@@ -60,8 +60,8 @@ def openai(db: Any) -> Piece:
 @pytest.fixture
 def connection(org: Organization, openai: Piece, console: ScanningClient) -> Connection:
     created = connection_create(
-        org=org,
-        piece=openai,
+        org_id=org.id,
+        piece_name=openai.name,
         display_name="Acme OpenAI",
         value={"type": "SECRET_TEXT", "secret_text": SECRET_TEXT},
         actor="test",

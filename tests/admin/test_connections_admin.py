@@ -89,8 +89,8 @@ def test_a_project_of_another_org_is_refused(console, org, other_org):
 
 def test_a_duplicate_external_id_is_a_field_error_not_a_crash(console, org, openai):
     connection_create(
-        org=org,
-        piece=openai,
+        org_id=org.id,
+        piece_name=openai.name,
         display_name="First",
         external_id="user-1",
         value={"type": "SECRET_TEXT", "secret_text": "first"},
@@ -98,7 +98,9 @@ def test_a_duplicate_external_id_is_a_field_error_not_a_crash(console, org, open
     )
     response = console.post(ADD, add_form(org, external_id="user-1"))
     assert response.status_code == 200
-    assert "already has a openai connection" in " ".join(form_errors(response)["external_id"])
+    assert "openai connection with externalId 'user-1' already exists" in " ".join(
+        form_errors(response)["external_id"]
+    )
     assert "__all__" not in form_errors(response)
 
 
@@ -216,11 +218,11 @@ def test_the_list_filters_and_search(console, org, other_org, openai):
 
     def make(org, piece, name, external_id=None, value=None, project=None):
         made = connection_create(
-            org=org,
-            piece=piece,
+            org_id=org.id,
+            piece_name=piece.name,
             display_name=name,
             external_id=external_id,
-            project=project,
+            project_id=project.id if project else None,
             value=value or {"type": "SECRET_TEXT", "secret_text": SECRET_TEXT},
             actor="test",
         )

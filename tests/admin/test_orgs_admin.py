@@ -7,6 +7,7 @@ from django.utils import timezone
 from orgs.keys import hash_key
 from orgs.models import ALL_SCOPES, DEFAULT_SCOPES, ApiKey, AuditEvent, Organization, Project
 from orgs.services import api_key_create
+from tests.factories import ConnectionFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -205,3 +206,19 @@ def test_the_key_list_filters_by_state(console, org):
     assert names("live") == {"live"}
     assert names("revoked") == {"gone"}
     assert names("expired") == {"old"}
+
+
+def test_the_org_list_counts_projects_keys_and_connections_in_a_fixed_number_of_queries(
+    console, org, django_assert_max_num_queries
+):
+    ProjectFactory.create_batch(2, org=org)
+    ConnectionFactory.create_batch(3, org=org)
+    api_key_create(org=org, name="k", actor="test")
+    with django_assert_max_num_queries(8):
+        response = console.get("/admin/orgs/organization/")
+    html = response.content.decode()
+    assert "<th" in html and "Connections" in html
+    row = html[html.index(org.id) :]
+    row = row[: row.index("</tr>")]
+    # projects, unrevoked keys and connections (the column connections' admin adds)
+    assert [cell.split(">")[-1] for cell in row.split("</td>")[-4:-1]] == ["2", "1", "3"]

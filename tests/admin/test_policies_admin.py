@@ -19,8 +19,8 @@ def project(org):
 @pytest.fixture
 def shared(org, openai, console):
     made = connection_create(
-        org=org,
-        piece=openai,
+        org_id=org.id,
+        piece_name=openai.name,
         display_name="Org OpenAI",
         value={"type": "SECRET_TEXT", "secret_text": "org-level-secret"},
         actor="test",
@@ -33,9 +33,9 @@ def shared(org, openai, console):
 @pytest.fixture
 def in_project(org, openai, project, console):
     made = connection_create(
-        org=org,
-        piece=openai,
-        project=project,
+        org_id=org.id,
+        piece_name=openai.name,
+        project_id=project.id,
         display_name="Web OpenAI",
         value={"type": "SECRET_TEXT", "secret_text": "project-secret"},
         actor="test",
@@ -98,8 +98,8 @@ def test_a_connection_of_another_org_is_not_offered_or_accepted(
     console, org, other_org, openai, shared
 ):
     theirs = connection_create(
-        org=other_org,
-        piece=openai,
+        org_id=other_org.id,
+        piece_name=openai.name,
         display_name="Theirs",
         value={"type": "SECRET_TEXT", "secret_text": "their-secret"},
         actor="test",
@@ -113,8 +113,8 @@ def test_a_connection_of_another_org_is_not_offered_or_accepted(
 
 def test_end_user_connections_are_never_offered(console, org, openai, shared):
     mine = connection_create(
-        org=org,
-        piece=openai,
+        org_id=org.id,
+        piece_name=openai.name,
         external_id="user-1",
         display_name="User's",
         value={"type": "SECRET_TEXT", "secret_text": "user-secret"},

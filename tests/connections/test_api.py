@@ -400,9 +400,10 @@ def test_pieces_are_listed_by_name_with_props_for_custom_auth(api):
     _error(api.get("/api/v1/pieces/nope"), 404, "NOT_FOUND")
 
 
-def test_a_new_connection_has_equal_timestamps_and_an_update_moves_updated_at(api):
+def test_a_new_connection_has_equal_timestamps_and_an_update_moves_updated_at(api, later):
     created = _create(api, OPENAI)
     assert created["createdAt"] == created["updatedAt"]
+    later(2)
     updated = api.patch(
         f"/api/v1/connections/{created['id']}", {"displayName": "B"}, format="json"
     ).json()

@@ -5,7 +5,7 @@ from django.db import IntegrityError, transaction
 
 from orgs.models import AuditEvent
 from policies.models import ConnectionPolicy, PolicyType
-from policies.serializers import PolicySerializer, render_policy
+from policies.serializers import POLICY, render_policy
 from policies.services import eligible_connections, policy_errors
 from tests.factories import ConnectionFactory, PolicyFactory, ProjectFactory
 
@@ -52,8 +52,9 @@ def test_put_creates_a_policy_with_201_and_audits_it(api, org, shared):
     assert event.metadata["connectionId"] == shared.id
 
 
-def test_put_replaces_the_policy_for_the_same_piece_and_project_with_200(api, org, project):
+def test_put_replaces_the_policy_for_the_same_piece_and_project_with_200(api, org, project, later):
     created = _put(api, projectId=project.id, type="USER_REQUIRED").json()
+    later(2)
     default = ConnectionFactory(org=org, piece_id="slack", project=project)
     response = _put(api, projectId=project.id, type="USER_WITH_DEFAULT", connectionId=default.id)
     assert response.status_code == 200, response.content
@@ -313,4 +314,4 @@ def test_other_methods_are_refused_with_the_envelope(api, org):
 
 
 def test_the_fast_renderer_and_the_schema_serializer_describe_the_same_fields(org):
-    assert set(render_policy(PolicyFactory(org=org))) == set(PolicySerializer().fields) == FIELDS
+    assert set(render_policy(PolicyFactory(org=org))) == set(POLICY.serializer().fields) == FIELDS

@@ -24,14 +24,44 @@ _INTERNAL = (
 
 
 class ApiError(exceptions.APIException):
-    """A typed API error; subclasses set the HTTP status and the envelope code."""
+    """A typed API error; subclasses set the HTTP status and the envelope code.
+
+    Services and views raise these (never DRF's exceptions): ``raise NotFound("No such policy.")``,
+    ``raise ValidationFailed({"projectId": [NO_SUCH_PROJECT]})``. ``details`` (field name, dotted
+    if nested, -> messages) is rendered as the envelope's ``details``.
+    """
 
     status_code: int = status.HTTP_400_BAD_REQUEST
     code = "VALIDATION_ERROR"
     default_detail = "The request is invalid."
+    details: dict[str, list[str]] | None = None
 
     def __init__(self, message: str | None = None) -> None:
         super().__init__(message or self.default_detail)
+
+
+class ValidationFailed(ApiError):
+    """400 VALIDATION_ERROR naming each bad field: ``ValidationFailed({"name": ["…"]})``."""
+
+    default_detail = "The request is invalid; see details."
+
+    def __init__(self, details: Mapping[str, list[str]], message: str | None = None) -> None:
+        super().__init__(message)
+        self.details = dict(details)
+
+
+class Forbidden(ApiError):
+    status_code: int = status.HTTP_403_FORBIDDEN
+    code = "FORBIDDEN"
+    default_detail = "You may not do this."
+
+
+class NotFound(ApiError):
+    """404 NOT_FOUND; also what another organization's object is."""
+
+    status_code: int = status.HTTP_404_NOT_FOUND
+    code = "NOT_FOUND"
+    default_detail = "Not found."
 
 
 class Conflict(ApiError):
@@ -62,6 +92,14 @@ class PayloadTooLarge(ApiError):
     status_code: int = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     code = "PAYLOAD_TOO_LARGE"
     default_detail = "The request body is too large."
+
+
+# Messages more than one module raises: written once.
+NO_SUCH_PROJECT = "No such project in this organization."
+
+
+def unknown_piece(name: str) -> str:
+    return f"Unknown piece {name!r}."
 
 
 _CODES: list[tuple[type[Exception], str]] = [
@@ -111,9 +149,8 @@ def error_body(
     error: dict[str, Any] = {"code": code, "message": message}
     if details is not None:
         error["details"] = details
-    rid = request_id_of(request)
-    if rid:
-        error["requestId"] = rid
+    # Always present: RequestIdMiddleware sets one on every request; "" only outside a request.
+    error["requestId"] = request_id_of(request) or ""
     return {"error": error}
 
 
@@ -154,7 +191,7 @@ def exception_handler(exc: Exception, context: Mapping[str, Any]) -> Response:
     code = getattr(exc, "code", None) if isinstance(exc, ApiError) else None
     if code is None:
         code = next((c for cls, c in _CODES if isinstance(exc, cls)), "ERROR")
-    details = None
+    details = exc.details if isinstance(exc, ApiError) else None
     message = _message(exc)
     if isinstance(exc, exceptions.ValidationError):
         details = flatten_details(exc.detail)
@@ -212,3 +249,24 @@ def handler500(request: HttpRequest) -> JsonResponse:
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> JsonResponse:
     return error_response("FORBIDDEN", "CSRF verification failed.", 403, request=request)
+
+
+def error_codes() -> list[str]:
+    """Every envelope code the service can answer (the ``ErrorCode`` schema enum): the typed
+    errors above (subclasses added later included), DRF's and Django's statuses."""
+    codes: list[str] = []
+
+    def add(code: str) -> None:
+        if code not in codes:
+            codes.append(code)
+
+    pending: list[type[ApiError]] = [ApiError]
+    while pending:
+        cls = pending.pop(0)
+        add(cls.code)
+        pending.extend(cls.__subclasses__())
+    for _cls, code in _CODES:
+        add(code)
+    for code, _message in STATUS_ERRORS.values():
+        add(code)
+    return codes

@@ -8,11 +8,13 @@ Decorate a view handler with ``@idempotent``. A request without the header runs 
 - the same key with a different request is ``409 CONFLICT``;
 - an error response is not stored: retrying the same key runs the request again.
 
-Keys are scoped to the API key's organization. The record row is inserted *before* the handler
-runs and inside the same transaction, so a concurrent request with the same key blocks on the
-unique index until the first commits and then replays its response: one resource, two identical
-answers. Only bodies without an API key secret or an envelope are stored (those endpoints never
-return one; the check makes sure of it).
+Keys are scoped to the API key's organization. Records are kept by the app that owns the table
+(``orgs.IdempotencyRecord``), which hands its model to ``use_record_model`` when it is ready:
+this module sits below the apps and imports none of them. The record row is inserted *before*
+the handler runs and inside the same transaction, so a concurrent request with the same key
+blocks on the unique index until the first commits and then replays its response: one resource,
+two identical answers. Only bodies without an API key secret or an envelope are stored (those
+endpoints never return one; the check makes sure of it).
 """
 
 import functools
@@ -23,20 +25,19 @@ import logging
 import re
 from collections.abc import Callable
 from datetime import timedelta
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
-from django.apps import apps
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.encoders import JSONEncoder
 
-from weavz.api.errors import Conflict
+from weavz.api.errors import Conflict, ValidationFailed
+from weavz.api.principal import principal_of
 
 logger = logging.getLogger("weavz.idempotency")
 
@@ -58,9 +59,19 @@ PARAMETER = OpenApiParameter(
 Handler = TypeVar("Handler", bound=Callable[..., Response])
 
 
-def _record_model() -> type[models.Model]:
-    # By name: weavz.api sits below the apps and imports none of them.
-    return apps.get_model("orgs", "IdempotencyRecord")
+class IdempotencyRecordModel(Protocol):
+    """A model with ``org_id``, ``key`` (unique together), ``fingerprint``, ``status_code``,
+    ``response_body`` and ``created_at`` columns: what this module stores and replays."""
+
+    objects: "models.Manager[Any]"
+
+
+_record_model: list[IdempotencyRecordModel] = []
+
+
+def use_record_model(model: IdempotencyRecordModel) -> None:
+    """Called once by the owning app's ``AppConfig.ready``."""
+    _record_model[:] = [model]
 
 
 def fingerprint(request: Request) -> str:
@@ -73,7 +84,7 @@ def fingerprint(request: Request) -> str:
 
 def _claim(org_id: str, key: str, digest: str) -> tuple[Any, Response | None]:
     """Inserts this request's record, or returns the response to replay instead."""
-    Record: Any = _record_model()
+    Record: Any = _record_model[0]
     for _attempt in range(3):
         try:
             with transaction.atomic():
@@ -107,11 +118,13 @@ def idempotent(handler: Handler) -> Handler:
         if key is None:
             return handler(view, request, *args, **kwargs)
         if not _VALID_KEY.match(key):
-            raise ValidationError(
+            raise ValidationFailed(
                 {HEADER: ["Use 1 to 255 printable ASCII characters without spaces."]}
             )
         digest = fingerprint(request)  # parses the body first: malformed JSON stays a 400
-        org_id = request.user.org.id  # type: ignore[union-attr]
+        caller = principal_of(request)
+        assert caller is not None, "idempotent views are authenticated"
+        org_id = caller.org_id
         with transaction.atomic():
             record, replay = _claim(org_id, key, digest)
             if replay is not None:

@@ -227,8 +227,7 @@ class AccessLogMiddleware:
         finally:
             request_id_var.reset(token)
         duration_ms = round((time.perf_counter() - started) * 1000, 2)
-        client = getattr(request, "user", None)
-        org = getattr(client, "org", None)
+        client = getattr(request, "user", None)  # a weavz.api.principal.Principal, or not
         status = response.status_code
         level = logging.ERROR if status >= 500 else logging.INFO
         access_logger.log(
@@ -239,7 +238,7 @@ class AccessLogMiddleware:
             status,
             extra={
                 "request_id": request_id,
-                "orgId": getattr(org, "id", None),
+                "orgId": getattr(client, "org_id", None),
                 "keyId": getattr(client, "key_id", None),
                 "method": request.method,
                 "path": request.path,

@@ -1,96 +1,120 @@
-"""Cursor (keyset) pages answering ``{"data": [...], "next": "<cursor>" | null}``, newest first."""
+"""The one paging helper: keyset pages answering ``{"data": [...], "next": "<cursor>" | null}``.
 
-from base64 import urlsafe_b64decode, urlsafe_b64encode
-from collections.abc import Sequence
-from typing import Any
+Every list, whatever reads it (fixed SQL or the ORM), pages the same way:
 
-from rest_framework.exceptions import ValidationError
-from rest_framework.pagination import Cursor, CursorPagination
-from rest_framework.request import Request
-from rest_framework.response import Response
+- the view parses ``?limit=`` and ``?cursor=`` with ``PageRequest.from_query`` (through
+  ``weavz.api.filters.Filters.parse``);
+- the selector fetches ``page.fetch`` rows (one more than the limit) newest first, below the id
+  ``page.before`` when there is one (``keyset_page`` does both for a queryset; fixed statements
+  append ``id < %s ... LIMIT %s``), and returns ``page.of(rows)``;
+- the view answers ``page.render(render_x)``.
+
+Ids are UUIDv7-based, unique and time-sortable, so ordering by id alone is newest first and
+keyset-exact: a page is one index range scan wherever it starts. The cursor is the last id of the
+page: any well-formed id is a valid position, so a cursor never goes stale or needs decoding.
+"""
+
+import functools
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from django.db.models import Model, QuerySet
+from drf_spectacular.utils import extend_schema_serializer
+from rest_framework import serializers
+
+from weavz.api.errors import ValidationFailed
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
+# A prefixed TypeID (weavz.api.ids): the prefix, "_", 26 base32 characters (Crockford, lower).
+CURSOR_PATTERN = r"^[a-z]{1,16}_[0-7][0-9a-hjkmnp-tv-z]{25}$"
+_CURSOR_CHARS = frozenset("0123456789abcdefghjkmnpqrstvwxyz")
+
+T = TypeVar("T")
+M = TypeVar("M", bound=Model)
 
 
-def parse_limit(raw: str | None) -> int:
-    if raw is None or raw == "":
-        return DEFAULT_LIMIT
-    # isascii: str.isdigit also accepts "²" and "①", which int() refuses.
-    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_LIMIT:
-        raise ValidationError({"limit": [f"Must be a whole number from 1 to {MAX_LIMIT}."]})
-    return int(raw)
+def _is_cursor(token: str) -> bool:
+    prefix, _, suffix = token.rpartition("_")
+    return (
+        0 < len(prefix) <= 16
+        and prefix.isascii()
+        and prefix.isalpha()
+        and prefix.islower()
+        and len(suffix) == 26
+        and suffix[0] in "01234567"
+        and set(suffix) <= _CURSOR_CHARS
+    )
 
 
-def decode_cursor_token(token: str | None) -> str | None:
-    """The id a ``?cursor=`` token points at (the next page starts below it)."""
-    if token is None:
-        return None
-    try:
-        position = urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode("ascii")
-    except ValueError:
-        position = ""
-    if not position.isascii() or not position.replace("_", "").isalnum():
-        raise ValidationError({"cursor": ["Invalid cursor."]})
-    return position
+@dataclass(frozen=True)
+class PageRequest:
+    """Which page to read: at most ``limit`` rows below the id ``before`` (None: the newest)."""
+
+    limit: int = DEFAULT_LIMIT
+    before: str | None = None
+
+    @classmethod
+    def from_query(cls, query: Mapping[str, str]) -> "PageRequest":
+        """``?limit=`` (1–200, default 50) and ``?cursor=``; a bad one is VALIDATION_ERROR."""
+        errors: dict[str, list[str]] = {}
+        raw_limit = query.get("limit")
+        limit = DEFAULT_LIMIT
+        if raw_limit is not None:
+            if raw_limit.isascii() and raw_limit.isdigit() and 1 <= int(raw_limit) <= MAX_LIMIT:
+                limit = int(raw_limit)
+            else:
+                errors["limit"] = [f"Must be a whole number from 1 to {MAX_LIMIT}."]
+        before = query.get("cursor")
+        if before is not None and not _is_cursor(before):
+            errors["cursor"] = ["Invalid cursor: pass the `next` of the previous page."]
+        if errors:
+            raise ValidationFailed(errors)
+        return cls(limit=limit, before=before)
+
+    @property
+    def fetch(self) -> int:
+        """How many rows a selector reads: one more than the limit tells whether more follow."""
+        return self.limit + 1
+
+    def of(self, rows: Sequence[T], *, key: Callable[[T], str] | None = None) -> "Page[T]":
+        """The page made of up to ``fetch`` rows read newest first."""
+        items = list(rows[: self.limit])
+        more = len(rows) > self.limit
+        last = (key(items[-1]) if key else items[-1].id) if more else None  # type: ignore[attr-defined]
+        return Page(items=items, next=last)
 
 
-def encode_cursor_token(position: str) -> str:
-    # ``next`` is an opaque token to pass back as ``?cursor=``, not a URL. Ids are unique, so the
-    # position alone (no offset, no reverse) marks where the next page starts.
-    return urlsafe_b64encode(position.encode("ascii")).decode("ascii").rstrip("=")
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    items: list[T]
+    next: str | None
+
+    def render(self, render: Callable[[T], dict[str, Any]]) -> dict[str, Any]:
+        """The list's answer: ``{"data": [render(item), …], "next": cursor | None}``."""
+        return {"data": [render(item) for item in self.items], "next": self.next}
 
 
-class CursorPage(CursorPagination):
-    # Ids are UUIDv7-based and unique, so ordering by id alone is newest first and keyset-exact:
-    # a page is one index range scan wherever it starts.
-    ordering = "-id"
-    page_size = DEFAULT_LIMIT
-    cursor_query_param = "cursor"
+def keyset_page(queryset: "QuerySet[M]", page: PageRequest) -> Page[M]:
+    """A page of an (already org-scoped and filtered) queryset, newest first."""
+    if page.before is not None:
+        queryset = queryset.filter(pk__lt=page.before)
+    return page.of(list(queryset.order_by("-pk")[: page.fetch]))
 
-    def get_page_size(self, request: Request) -> int:
-        return parse_limit(request.query_params.get("limit"))
 
-    def decode_cursor(self, request: Request) -> Cursor | None:
-        position = decode_cursor_token(request.query_params.get(self.cursor_query_param))
-        if position is None:
-            return None
-        return Cursor(offset=0, reverse=False, position=position)  # type: ignore[arg-type]
-
-    def encode_cursor(self, cursor: Cursor) -> str:
-        return encode_cursor_token(str(cursor.position))
-
-    def get_paginated_response(self, data: Sequence[Any]) -> Response:
-        return Response({"data": data, "next": self.get_next_link()})
-
-    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
-        return {
-            "type": "object",
-            "required": ["data", "next"],
-            "properties": {
-                "data": schema,
-                "next": {
-                    "type": "string",
-                    "nullable": True,
-                    "description": "Cursor of the next page.",
-                },
-            },
-        }
-
-    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
-        return [
-            {
-                "name": "cursor",
-                "required": False,
-                "in": "query",
-                "description": "The `next` of the previous page.",
-                "schema": {"type": "string"},
-            },
-            {
-                "name": "limit",
-                "required": False,
-                "in": "query",
-                "description": f"Page size, 1–{MAX_LIMIT} (default {DEFAULT_LIMIT}).",
-                "schema": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT},
-            },
-        ]
+@functools.cache
+def page_serializer(item: type[Any]) -> type[Any]:
+    """The schema of a list's answer: ``{"data": [item], "next": cursor | null}``; the component
+    is named ``<Item>Page``."""
+    name = item.__name__.removesuffix("Serializer")
+    fields = {
+        "data": item(many=True),
+        "next": serializers.CharField(
+            allow_null=True, help_text="Pass as `?cursor=` for the next page; null on the last."
+        ),
+    }
+    # many=False: this is already the whole page, not an array of pages.
+    return extend_schema_serializer(many=False)(
+        type(f"{name}Page", (serializers.Serializer,), fields)
+    )

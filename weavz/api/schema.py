@@ -6,9 +6,24 @@ a wrong method, a body too large or not JSON, a rate limit, a crash), always in 
 their success responses and the schema still tells clients (and schemathesis) the whole truth.
 """
 
+from collections.abc import Iterable
 from typing import Any
 
+from drf_spectacular.renderers import (
+    OpenApiJsonRenderer,
+    OpenApiYamlRenderer,
+    OpenApiYamlRenderer2,
+)
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.exceptions import NotAcceptable
+from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.renderers import BaseRenderer
+from rest_framework.request import Request
+
+from weavz.api.errors import error_codes
+
 ERROR_COMPONENT = "ErrorEnvelope"
+CODE_COMPONENT = "ErrorCode"
 
 ERROR_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -18,13 +33,10 @@ ERROR_SCHEMA: dict[str, Any] = {
     "properties": {
         "error": {
             "type": "object",
-            "required": ["code", "message"],
+            "required": ["code", "message", "requestId"],
             "additionalProperties": False,
             "properties": {
-                "code": {
-                    "type": "string",
-                    "description": "Machine-readable: VALIDATION_ERROR, NOT_FOUND, CONFLICT, …",
-                },
+                "code": {"$ref": f"#/components/schemas/{CODE_COMPONENT}"},
                 "message": {"type": "string", "description": "One human-readable sentence."},
                 "details": {
                     "type": "object",
@@ -55,7 +67,17 @@ _METHODS = {"get", "put", "post", "patch", "delete", "head", "options", "trace"}
 def add_error_responses(result: dict[str, Any], generator: Any, **kwargs: Any) -> dict[str, Any]:
     """POSTPROCESSING_HOOKS entry: documents the error envelope on every operation."""
     components = result.setdefault("components", {})
-    components.setdefault("schemas", {})[ERROR_COMPONENT] = ERROR_SCHEMA
+    schemas = components.setdefault("schemas", {})
+    schemas[ERROR_COMPONENT] = ERROR_SCHEMA
+    schemas[CODE_COMPONENT] = {
+        "type": "string",
+        "enum": error_codes(),
+        "description": "Machine-readable error code (the HTTP status says the class).",
+    }
+    # Request bodies are StrictSerializers: an undeclared key is a 400, so say so.
+    for name, schema in schemas.items():
+        if name.endswith("Request") and schema.get("type") == "object":
+            schema["additionalProperties"] = False
     ref = {"$ref": f"#/components/schemas/{ERROR_COMPONENT}"}
     for path_item in result.get("paths", {}).values():
         for method, operation in path_item.items():
@@ -78,3 +100,27 @@ def add_error_responses(result: dict[str, Any], generator: Any, **kwargs: Any) -
                     }
                 responses[status] = response
     return result
+
+
+class _JsonUnlessYaml(DefaultContentNegotiation):
+    """JSON by default (whatever else ``Accept`` says); YAML for ``?format=yaml`` or an
+    ``Accept`` naming ``application/yaml`` or ``application/vnd.oai.openapi``."""
+
+    def select_renderer(
+        self, request: Request, renderers: Iterable[BaseRenderer], format_suffix: str | None = None
+    ) -> tuple[BaseRenderer, str]:
+        renderers = list(renderers)
+        try:
+            chosen: tuple[BaseRenderer, str] = super().select_renderer(
+                request, renderers, format_suffix
+            )
+        except NotAcceptable:
+            chosen = renderers[0], renderers[0].media_type
+        return chosen
+
+
+class SchemaView(SpectacularAPIView):
+    """``GET /api/v1/schema``: the OpenAPI document, as JSON or (asked for) YAML."""
+
+    renderer_classes = [OpenApiJsonRenderer, OpenApiYamlRenderer2, OpenApiYamlRenderer]
+    content_negotiation_class = _JsonUnlessYaml

@@ -1,0 +1,248 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...types import Response, UNSET
+from ... import errors
+
+from ...models.connection import Connection
+from ...models.connection_create_request import ConnectionCreateRequest
+from ...models.error_envelope import ErrorEnvelope
+from ...types import Unset
+
+
+def _get_kwargs(
+    *,
+    body: ConnectionCreateRequest,
+    idempotency_key: str | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/api/v1/connections",
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Connection | ErrorEnvelope | None:
+    if response.status_code == 201:
+        response_201 = Connection.from_dict(response.json())
+
+        return response_201
+
+    if response.status_code == 400:
+        response_400 = ErrorEnvelope.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ErrorEnvelope.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ErrorEnvelope.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = ErrorEnvelope.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 405:
+        response_405 = ErrorEnvelope.from_dict(response.json())
+
+        return response_405
+
+    if response.status_code == 409:
+        response_409 = ErrorEnvelope.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = ErrorEnvelope.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = ErrorEnvelope.from_dict(response.json())
+
+        return response_415
+
+    if response.status_code == 429:
+        response_429 = ErrorEnvelope.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 500:
+        response_500 = ErrorEnvelope.from_dict(response.json())
+
+        return response_500
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Connection | ErrorEnvelope]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: ConnectionCreateRequest,
+    idempotency_key: str | Unset = UNSET,
+) -> Response[Connection | ErrorEnvelope]:
+    """Create a connection
+
+     Stores credentials for a piece, encrypted. A second connection with the same `pieceName` and
+    `externalId` is 409 CONFLICT.
+
+    Args:
+        idempotency_key (str | Unset):
+        body (ConnectionCreateRequest): A new connection: the piece, a name, the credentials, and
+            optionally a project and the
+            end user it belongs to.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Connection | ErrorEnvelope]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+        idempotency_key=idempotency_key,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    body: ConnectionCreateRequest,
+    idempotency_key: str | Unset = UNSET,
+) -> Connection | ErrorEnvelope | None:
+    """Create a connection
+
+     Stores credentials for a piece, encrypted. A second connection with the same `pieceName` and
+    `externalId` is 409 CONFLICT.
+
+    Args:
+        idempotency_key (str | Unset):
+        body (ConnectionCreateRequest): A new connection: the piece, a name, the credentials, and
+            optionally a project and the
+            end user it belongs to.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Connection | ErrorEnvelope
+    """
+
+    return sync_detailed(
+        client=client,
+        body=body,
+        idempotency_key=idempotency_key,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: ConnectionCreateRequest,
+    idempotency_key: str | Unset = UNSET,
+) -> Response[Connection | ErrorEnvelope]:
+    """Create a connection
+
+     Stores credentials for a piece, encrypted. A second connection with the same `pieceName` and
+    `externalId` is 409 CONFLICT.
+
+    Args:
+        idempotency_key (str | Unset):
+        body (ConnectionCreateRequest): A new connection: the piece, a name, the credentials, and
+            optionally a project and the
+            end user it belongs to.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Connection | ErrorEnvelope]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+        idempotency_key=idempotency_key,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    body: ConnectionCreateRequest,
+    idempotency_key: str | Unset = UNSET,
+) -> Connection | ErrorEnvelope | None:
+    """Create a connection
+
+     Stores credentials for a piece, encrypted. A second connection with the same `pieceName` and
+    `externalId` is 409 CONFLICT.
+
+    Args:
+        idempotency_key (str | Unset):
+        body (ConnectionCreateRequest): A new connection: the piece, a name, the credentials, and
+            optionally a project and the
+            end user it belongs to.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Connection | ErrorEnvelope
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            body=body,
+            idempotency_key=idempotency_key,
+        )
+    ).parsed

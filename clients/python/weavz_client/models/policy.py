@@ -1,0 +1,127 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+
+from ..models.policy_type import PolicyType
+from typing import cast
+import datetime
+
+
+T = TypeVar("T", bound="Policy")
+
+
+@_attrs_define
+class Policy:
+    """
+    Attributes:
+        id (str):
+        piece_name (str):
+        project_id (None | str):
+        type_ (PolicyType):
+        connection_id (None | str):
+        created_at (datetime.datetime):  Example: 2025-01-15T10:30:00Z.
+        updated_at (datetime.datetime):  Example: 2025-01-15T10:30:00Z.
+    """
+
+    id: str
+    piece_name: str
+    project_id: None | str
+    type_: PolicyType
+    connection_id: None | str
+    created_at: datetime.datetime
+    updated_at: datetime.datetime
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        id = self.id
+
+        piece_name = self.piece_name
+
+        project_id: None | str
+        project_id = self.project_id
+
+        type_ = self.type_.value
+
+        connection_id: None | str
+        connection_id = self.connection_id
+
+        created_at = self.created_at.isoformat()
+
+        updated_at = self.updated_at.isoformat()
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "id": id,
+                "pieceName": piece_name,
+                "projectId": project_id,
+                "type": type_,
+                "connectionId": connection_id,
+                "createdAt": created_at,
+                "updatedAt": updated_at,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        id = d.pop("id")
+
+        piece_name = d.pop("pieceName")
+
+        def _parse_project_id(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        project_id = _parse_project_id(d.pop("projectId"))
+
+        type_ = PolicyType(d.pop("type"))
+
+        def _parse_connection_id(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        connection_id = _parse_connection_id(d.pop("connectionId"))
+
+        created_at = datetime.datetime.fromisoformat(d.pop("createdAt"))
+
+        updated_at = datetime.datetime.fromisoformat(d.pop("updatedAt"))
+
+        policy = cls(
+            id=id,
+            piece_name=piece_name,
+            project_id=project_id,
+            type_=type_,
+            connection_id=connection_id,
+            created_at=created_at,
+            updated_at=updated_at,
+        )
+
+        policy.additional_properties = d
+        return policy
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
