@@ -2,6 +2,8 @@
 #   docker build -t weavz-connections .
 #   docker run --env-file prod.env weavz-connections python manage.py migrate --noinput
 #   docker run --env-file prod.env -p 8000:8000 weavz-connections
+#   docker run --env-file prod.env weavz-connections python manage.py procrastinate worker
+#     (the background job worker: refresh sweeps, webhook delivery, clean-ups; run one or more)
 # Configuration comes only from the environment (SECRET_KEY, ENCRYPTION_KEY, DATABASE_URL,
 # ALLOWED_HOSTS, REDIS_URL, WEB_CONCURRENCY, …; see README). Nothing secret is baked in.
 

@@ -129,6 +129,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 
+# Background jobs (weavz/jobs.py): procrastinate on PostgreSQL; on SQLite (the quick start) jobs run
+# in-process after commit and periodic jobs in `manage.py run_jobs`.
+_on_postgres = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+JOBS_BACKEND = env.str("JOBS_BACKEND", default="procrastinate" if _on_postgres else "thread")
+if JOBS_BACKEND not in ("procrastinate", "thread"):
+    raise ImproperlyConfigured("JOBS_BACKEND must be `procrastinate` or `thread`.")
+if JOBS_BACKEND == "procrastinate":
+    if not _on_postgres:
+        raise ImproperlyConfigured(
+            "JOBS_BACKEND=procrastinate needs PostgreSQL: set DATABASE_URL=postgres://… "
+            "or JOBS_BACKEND=thread."
+        )
+    INSTALLED_APPS.insert(INSTALLED_APPS.index("orgs"), "procrastinate.contrib.django")
+# Succeeded jobs are deleted at once; failed ones stay for operators to see in the console.
+PROCRASTINATE_WORKER_DEFAULTS = {"delete_jobs": "successful"}
+# Modules declaring jobs besides each app's `tasks` module (tests declare their own).
+PROCRASTINATE_IMPORT_PATHS = env.list("JOBS_IMPORT_PATHS", default=[])
+
 _cache_url = env.str("CACHE_URL", default="") or env.str("REDIS_URL", default="")
 CACHES = {
     "default": env.cache_url_config(_cache_url)
