@@ -37,6 +37,7 @@ COPY weavz ./weavz
 COPY orgs ./orgs
 COPY connections ./connections
 COPY policies ./policies
+COPY oauth ./oauth
 COPY templates ./templates
 # Static files (admin, API docs) collected and compressed at build time. The throwaway keys
 # exist only for this one command: settings refuse to start without keys, and the image must
@@ -47,7 +48,7 @@ RUN SECRET_KEY=collectstatic-only-not-a-secret \
     WEAVZ_ENV_FILE=/nonexistent \
     python manage.py collectstatic --noinput \
  && rm -f /tmp/collectstatic.sqlite3 \
- && python -m compileall -q weavz orgs connections policies
+ && python -m compileall -q weavz orgs connections policies oauth
 USER weavz
 EXPOSE 8000
 # Process up: /healthz answers 200 without touching the database. The Host header is one the

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "orgs",
     "connections",
     "policies",
+    "oauth",
 ]
 
 MIDDLEWARE = [
@@ -187,6 +188,13 @@ warnings.filterwarnings("ignore", message="No directory at", category=UserWarnin
 # Request bodies above this are answered 413 PAYLOAD_TOO_LARGE before any parsing.
 MAX_REQUEST_BODY_BYTES = env.int("MAX_REQUEST_BODY_BYTES", default=1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BODY_BYTES
+
+# Where browsers and providers reach this service (OAuth redirect URIs, connect links).
+PUBLIC_URL = env.str("PUBLIC_URL", default="http://127.0.0.1:8000").rstrip("/")
+if not re.match(r"^https?://[^/?#\s]+(/[^?#\s]*)?$", PUBLIC_URL):
+    raise ImproperlyConfigured(
+        f"PUBLIC_URL={PUBLIC_URL!r} is malformed: use e.g. https://weavz.example.com."
+    )
 
 ADMIN_PATH = env.str("ADMIN_PATH", default="admin/").strip("/") + "/"
 
