@@ -121,15 +121,23 @@ def _check_arguments(declared: Job, ids: dict[str, Any]) -> None:
             )
 
 
-def defer(declared: Job, **ids: JobArgument) -> None:
-    """Enqueues ``declared`` in the caller's transaction (after it commits, on ``thread``)."""
+def defer(declared: Job, *, run_at: datetime | None = None, **ids: JobArgument) -> None:
+    """Enqueues ``declared`` in the caller's transaction (after it commits, on ``thread``).
+
+    ``run_at`` (aware) delays the job until then; by default it runs as soon as a worker is free.
+    """
     if declared.periodic is not None and ids:
         raise TypeError(f"{declared.name} is periodic and takes no arguments.")
     _check_arguments(declared, ids)
     if backend() == PROCRASTINATE:
-        _procrastinate_tasks[declared.name].defer(**ids)
-    else:
+        task = _procrastinate_tasks[declared.name]
+        if run_at is not None:
+            task = task.configure(schedule_at=run_at)
+        task.defer(**ids)
+    elif run_at is None:
         transaction.on_commit(functools.partial(_submit, declared, ids))
+    else:
+        transaction.on_commit(functools.partial(_submit_later, declared, ids, run_at))
 
 
 # --- procrastinate ---------------------------------------------------------------------------
@@ -192,6 +200,13 @@ def _submit(declared: Job, ids: dict[str, JobArgument]) -> None:
     with _executor_lock:
         _pending.add(future)
     future.add_done_callback(_forget)
+
+
+def _submit_later(declared: Job, ids: dict[str, JobArgument], run_at: datetime) -> None:
+    delay = max(0.0, (run_at - datetime.now(UTC)).total_seconds())
+    timer = threading.Timer(delay, _submit, args=(declared, ids))
+    timer.daemon = True
+    timer.start()
 
 
 def _forget(future: Future[None]) -> None:
