@@ -8,7 +8,7 @@ from drf_spectacular.views import (
 )
 
 from connections.views import ConnectionViewSet, PieceViewSet
-from oauth.views import OAuthAppViewSet
+from oauth.views import ConnectionRefreshView, OAuthAppViewSet
 from orgs.views import AuditEventViewSet, ProjectViewSet
 from policies.views import PolicyViewSet, ResolveView
 from weavz.api import views as service_views
@@ -25,6 +25,9 @@ api_v1 = [
     path("schema", SpectacularJSONAPIView.as_view(), name="schema"),
     # Before the router, so `connections/<pk>` does not swallow it.
     path("connections/resolve", ResolveView.as_view(), name="connection-resolve"),
+    path(
+        "connections/<str:pk>/refresh", ConnectionRefreshView.as_view(), name="connection-refresh"
+    ),
     # Explicit routes: PUT on the collection (create or replace) is not a router action.
     path("policies", PolicyViewSet.as_view({"get": "list", "put": "put"}), name="policy-list"),
     path(
