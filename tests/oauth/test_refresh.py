@@ -24,7 +24,7 @@ from oauth.refresh import (
 )
 from oauth.services import oauth_app_create
 from orgs.models import AuditEvent
-from tests.oauth.conftest import (
+from tests.oauth.provider import (
     ACCESS,
     CLIENT_ID,
     CLIENT_SECRET,

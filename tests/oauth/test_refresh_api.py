@@ -8,7 +8,7 @@ from django.test import override_settings
 from connections.models import ConnectionStatus
 from orgs.models import AuditEvent, Scope
 from tests.factories import ConnectionFactory
-from tests.oauth.conftest import NEW_ACCESS, SECRETS, reload, value_of
+from tests.oauth.provider import NEW_ACCESS, SECRETS, reload, value_of
 
 pytestmark = pytest.mark.django_db
 

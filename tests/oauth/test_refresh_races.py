@@ -12,7 +12,7 @@ from django.db import connection as db
 from connections.models import Connection
 from oauth.refresh import refresh_sweep
 from tests.conftest import PROVIDER_HOST
-from tests.oauth.conftest import NEW_ACCESS, NEW_REFRESH, SECRETS, value_of
+from tests.oauth.provider import NEW_ACCESS, NEW_REFRESH, SECRETS, value_of
 from tests.postgres import only_postgres
 from tests.workers import ROOT, clear_queue, eventually, queued_jobs, worker_env, worker_process
 
