@@ -13,17 +13,16 @@ from typing import Any
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.forms import ModelForm
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest
 
 from connections.fields import Sealed
 from connections.forms import ConnectionForm, PieceForm
 from connections.models import Connection, ConnectionStatus, Piece
 from connections.services import connection_create, connection_delete, connection_update
 from connections.values import VALUE_TYPES
-from orgs.admin import adopt
+from orgs.admin import ConflictAsMessageAdmin, adopt
 from orgs.audit import audit_record
 from weavz.admin_site import admin_actor
-from weavz.api.errors import Conflict
 
 
 @admin.register(Piece)
@@ -109,7 +108,7 @@ class ValueTypeFilter(admin.SimpleListFilter):
 
 
 @admin.register(Connection)
-class ConnectionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ConnectionAdmin(ConflictAsMessageAdmin):
     form = ConnectionForm
     list_display = [
         "display_name",
@@ -148,21 +147,6 @@ class ConnectionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             "created_at",
             "updated_at",
         ]
-
-    def changeform_view(
-        self,
-        request: HttpRequest,
-        object_id: str | None = None,
-        form_url: str = "",
-        extra_context: dict[str, Any] | None = None,
-    ) -> HttpResponse:
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except Conflict as exc:
-            # Another request took this external id between the form's check and the insert
-            # (the database decided); say so instead of a 500. Nothing was saved.
-            self.message_user(request, str(exc.detail), messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         if obj is None:

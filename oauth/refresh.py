@@ -25,6 +25,7 @@ nothing to refresh it with → ``EXPIRED``. Every status change is audited
 from __future__ import annotations
 
 import logging
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -138,33 +139,20 @@ def refresh_sweep(*, limit: int = 500) -> int:
     row refreshed meanwhile no longer matches when the next sweep looks.
     """
     tried: set[str] = set()
+    locks = connection.features.has_select_for_update_skip_locked
     while len(tried) < limit:
-        if connection.features.has_select_for_update_skip_locked:
-            with transaction.atomic():
-                pk = (
-                    due_connections()
-                    .exclude(pk__in=tried)
-                    .select_for_update(skip_locked=True)
-                    .order_by("token_expires_at")
-                    .values_list("pk", flat=True)
-                    .first()
-                )
-                if pk is None:
-                    break
-                tried.add(pk)
-                _attempt(_locked(pk), force=False, sent_access_token=None, actor=SWEEP_ACTOR)
-        else:
-            pk = (
-                due_connections()
-                .exclude(pk__in=tried)
-                .order_by("token_expires_at")
-                .values_list("pk", flat=True)
-                .first()
-            )
+        with transaction.atomic() if locks else nullcontext():
+            due = due_connections().exclude(pk__in=tried).order_by("token_expires_at")
+            if locks:
+                due = due.select_for_update(skip_locked=True)
+            pk = due.values_list("pk", flat=True).first()
             if pk is None:
                 break
             tried.add(pk)
-            _refresh(pk, force=False, sent_access_token=None, actor=SWEEP_ACTOR)
+            if locks:
+                _attempt(_locked(pk), force=False, sent_access_token=None, actor=SWEEP_ACTOR)
+            else:
+                _refresh(pk, force=False, sent_access_token=None, actor=SWEEP_ACTOR)
     return len(tried)
 
 

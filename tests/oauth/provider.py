@@ -14,6 +14,7 @@ from werkzeug import Request, Response
 
 from connections.models import Connection, Piece
 from connections.services import connection_create
+from oauth.services import oauth_app_create
 
 # Distinctive values, so a test can search every response, log line and event for them.
 ACCESS = "at-PLAINTEXT-old-5b1e"
@@ -101,5 +102,17 @@ def oauth_connection(
         display_name="Acme Slack",
         external_id=external_id,
         value=oauth,
+        actor="test",
+    )
+
+
+def slack_oauth_app(org, *, client_id="app-client", client_secret="app-secret"):
+    """The org's OAuth app for slack, made through the service."""
+    return oauth_app_create(
+        org=org,
+        piece=Piece.objects.get(pk="slack"),
+        client_id=client_id,
+        client_secret=client_secret,
+        scopes=[],
         actor="test",
     )
