@@ -326,6 +326,9 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
         "django.server": {"level": "WARNING"},
         "requests_hardened": {"level": "ERROR"},
+        # procrastinate announces each task it registers at every start; its job lines stay.
+        "procrastinate.periodic": {"level": "WARNING"},
+        "procrastinate.blueprints": {"level": "WARNING"},
     },
 }
 CSRF_FAILURE_VIEW = "weavz.api.errors.csrf_failure"
