@@ -1,17 +1,24 @@
+import functools
 import importlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import pytest
 from django.apps import apps as django_apps
+from pytest_httpserver import HTTPServer
 from rest_framework.test import APIClient
 
 from connections.models import Piece
 from orgs.models import ALL_SCOPES, Organization
 from orgs.services import api_key_create
 from tests.factories import OrganizationFactory
+from tests.oauth.provider import TokenEndpoint, oauth_connection
 
 ApiFactory = Callable[..., APIClient]
+
+# The fake providers (pytest-httpserver) listen here, and only this address is let through the
+# egress checks, so tests can also show that every other spelling of loopback is refused.
+PROVIDER_HOST = "127.0.0.2"
 _CATALOG = importlib.import_module("connections.migrations.0002_piece_catalog")
 
 
@@ -75,3 +82,36 @@ def later(monkeypatch: pytest.MonkeyPatch) -> Callable[[int], None]:
         monkeypatch.setattr(timezone, "now", lambda: real_now() + timedelta(seconds=seconds))
 
     return move
+
+
+@pytest.fixture(scope="session")
+def make_httpserver() -> Iterator[HTTPServer]:
+    """pytest-httpserver's fake provider on 127.0.0.2, on an ephemeral port; threaded, so a
+    kept-alive connection from one test does not hold the server from the next."""
+    server = HTTPServer(host=PROVIDER_HOST, port=0, threaded=True)
+    server.start()
+    yield server
+    server.clear()
+    if server.is_running():
+        server.stop()
+
+
+@pytest.fixture
+def allow_provider(settings: Any) -> None:
+    """Egress lets through the fake provider's address, and nothing else of loopback."""
+    settings.EGRESS_ALLOWED_NETWORKS = [f"{PROVIDER_HOST}/32"]
+
+
+@pytest.fixture
+def token_endpoint(httpserver: HTTPServer, allow_provider: None) -> Iterator[TokenEndpoint]:
+    """A fake OAuth2 token endpoint (tests/oauth/provider.py) that egress lets through."""
+    endpoint = TokenEndpoint(httpserver)
+    yield endpoint
+    httpserver.clear()
+
+
+@pytest.fixture
+def make_oauth_connection(org: Organization, token_endpoint: TokenEndpoint) -> Callable[..., Any]:
+    """``make_oauth_connection(expires_in=60, refresh_token=…, own_client=True, …)``: an OAUTH2
+    connection of ``org`` whose token URL is ``token_endpoint``."""
+    return functools.partial(oauth_connection, org, token_endpoint)

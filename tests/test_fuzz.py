@@ -28,7 +28,13 @@ EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "10"))
 # Reproducible in CI; `make fuzz` sets FUZZ_RANDOM=1 to explore new inputs on every run.
 DETERMINISTIC = os.environ.get("FUZZ_RANDOM", "") != "1"
 # Writes whose validity depends on stored data (the catalog, the org's projects, connections).
-DATA_DEPENDENT = ["createConnection", "updateConnection", "putPolicy", "resolveConnection"]
+DATA_DEPENDENT = [
+    "createConnection",
+    "updateConnection",
+    "putPolicy",
+    "resolveConnection",
+    "createOAuthApp",
+]
 ACCEPTED = ["2xx", "401", "403", "404", "409", "429"]
 
 CONFIG = schemathesis.Config.from_dict(

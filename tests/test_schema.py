@@ -26,6 +26,12 @@ OPERATIONS = {
     ("get", "/api/v1/pieces"): "listPieces",
     ("get", "/api/v1/pieces/{name}"): "getPiece",
     ("get", "/api/v1/audit-events"): "listAuditEvents",
+    ("get", "/api/v1/oauth-apps"): "listOAuthApps",
+    ("post", "/api/v1/oauth-apps"): "createOAuthApp",
+    ("get", "/api/v1/oauth-apps/{id}"): "getOAuthApp",
+    ("patch", "/api/v1/oauth-apps/{id}"): "updateOAuthApp",
+    ("delete", "/api/v1/oauth-apps/{id}"): "deleteOAuthApp",
+    ("post", "/api/v1/connections/{id}/refresh"): "refreshConnection",
 }
 
 

@@ -5,6 +5,7 @@ endpoint is covered, the value types' fields included."""
 import pytest
 
 from tests.factories import ConnectionFactory, ProjectFactory
+from tests.oauth.provider import slack_oauth_app
 
 pytestmark = pytest.mark.django_db
 
@@ -33,6 +34,7 @@ def _typed_fields(schema, body_schema):
 def writes(api, org):
     """Each write operation: (method, path, a valid body)."""
     project = ProjectFactory(org=org)
+    app = slack_oauth_app(org)
     connection = ConnectionFactory(org=org)
     ConnectionFactory(org=org, piece_id="slack", project=None, external_id=None)
     return {
@@ -45,9 +47,12 @@ def writes(api, org):
             {"pieceName": "slack", "projectId": project.id, "type": "USER_REQUIRED"},
         ),
         "createProject": ("post", "/api/v1/projects", {"name": "P"}),
+        "createOAuthApp": ("post", "/api/v1/oauth-apps", {**_SLACK_APP}),
+        "updateOAuthApp": ("patch", f"/api/v1/oauth-apps/{app.id}", {"clientId": "c"}),
     }
 
 
+_SLACK_APP = {"pieceName": "slack", "clientId": "1234.5678", "clientSecret": "s3cret"}
 _OPENAI = {
     "pieceName": "openai",
     "displayName": "Production OpenAI Key",

@@ -3,6 +3,7 @@
 Required values that are missing or malformed stop start-up with a sentence saying how to fix them.
 """
 
+import ipaddress
 import re
 import warnings
 from pathlib import Path
@@ -64,6 +65,7 @@ INSTALLED_APPS = [
     "orgs",
     "connections",
     "policies",
+    "oauth",
 ]
 
 MIDDLEWARE = [
@@ -130,6 +132,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 
+# Background jobs (weavz/jobs.py): procrastinate on PostgreSQL; on SQLite (the quick start) jobs run
+# in-process after commit and periodic jobs in `manage.py run_jobs`.
+_on_postgres = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+JOBS_BACKEND = env.str("JOBS_BACKEND", default="procrastinate" if _on_postgres else "thread")
+if JOBS_BACKEND not in ("procrastinate", "thread"):
+    raise ImproperlyConfigured("JOBS_BACKEND must be `procrastinate` or `thread`.")
+if JOBS_BACKEND == "procrastinate":
+    if not _on_postgres:
+        raise ImproperlyConfigured(
+            "JOBS_BACKEND=procrastinate needs PostgreSQL: set DATABASE_URL=postgres://… "
+            "or JOBS_BACKEND=thread."
+        )
+    INSTALLED_APPS.insert(INSTALLED_APPS.index("orgs"), "procrastinate.contrib.django")
+# Succeeded jobs are deleted at once; failed ones stay for operators to see in the console.
+PROCRASTINATE_WORKER_DEFAULTS = {"delete_jobs": "successful"}
+# Modules declaring jobs besides each app's `tasks` module (tests declare their own).
+PROCRASTINATE_IMPORT_PATHS = env.list("JOBS_IMPORT_PATHS", default=[])
+
 _cache_url = env.str("CACHE_URL", default="") or env.str("REDIS_URL", default="")
 CACHES = {
     "default": env.cache_url_config(_cache_url)
@@ -171,6 +191,26 @@ warnings.filterwarnings("ignore", message="No directory at", category=UserWarnin
 MAX_REQUEST_BODY_BYTES = env.int("MAX_REQUEST_BODY_BYTES", default=1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BODY_BYTES
 
+# Where browsers and providers reach this service (OAuth redirect URIs, connect links).
+PUBLIC_URL = env.str("PUBLIC_URL", default="http://127.0.0.1:8000").rstrip("/")
+if not re.match(r"^https?://[^/?#\s]+(/[^?#\s]*)?$", PUBLIC_URL):
+    raise ImproperlyConfigured(
+        f"PUBLIC_URL={PUBLIC_URL!r} is malformed: use e.g. https://weavz.example.com."
+    )
+
+# OAuth2 token refresh (oauth/refresh.py; README "Token refresh"): tokens expiring within the
+# margin are refreshed before use and by the sweep; failures retried with back-off turn the
+# connection ERROR after the give-up window. A token request gets REFRESH_TIMEOUT_SECONDS; callers
+# waiting for another's refresh of the same connection wait at most that plus 5 seconds.
+REFRESH_MARGIN_SECONDS = env.int("REFRESH_MARGIN_SECONDS", default=900)
+REFRESH_GIVE_UP_HOURS = env.float("REFRESH_GIVE_UP_HOURS", default=72.0)
+REFRESH_TIMEOUT_SECONDS = env.float("REFRESH_TIMEOUT_SECONDS", default=10.0)
+if REFRESH_MARGIN_SECONDS < 0 or REFRESH_GIVE_UP_HOURS <= 0 or REFRESH_TIMEOUT_SECONDS <= 0:
+    raise ImproperlyConfigured(
+        "REFRESH_MARGIN_SECONDS must be 0 or more, REFRESH_GIVE_UP_HOURS and "
+        "REFRESH_TIMEOUT_SECONDS more than 0."
+    )
+
 ADMIN_PATH = env.str("ADMIN_PATH", default="admin/").strip("/") + "/"
 
 # Behind a TLS-terminating proxy (see README "Deploying"): trust its X-Forwarded-Proto.
@@ -205,6 +245,24 @@ for _scope, _rate in THROTTLE_RATES.items():
             f"THROTTLE_{_scope.upper()}_RATE={_rate!r} is malformed: use e.g. 6000/min, 100/s, "
             "50000/hour, or leave it empty to switch that limit off."
         )
+
+# Outgoing calls (weavz/egress.py). Loopback, private, link-local, CGNAT and metadata addresses
+# are refused unless a network listed here holds them (tests and the benchmark: 127.0.0.0/8).
+EGRESS_ALLOWED_NETWORKS = env.list("EGRESS_ALLOWED_NETWORKS", default=[])
+for _cidr in EGRESS_ALLOWED_NETWORKS:
+    try:
+        ipaddress.ip_network(_cidr.strip(), strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"EGRESS_ALLOWED_NETWORKS holds {_cidr!r}, which is not a network: use CIDRs "
+            "separated by commas, e.g. 10.1.0.0/16,fd00::/8."
+        ) from None
+EGRESS_TIMEOUT_SECONDS = env.float("EGRESS_TIMEOUT_SECONDS", default=30.0)
+EGRESS_MAX_RESPONSE_BYTES = env.int("EGRESS_MAX_RESPONSE_BYTES", default=10 * 1024 * 1024)
+if EGRESS_TIMEOUT_SECONDS <= 0 or EGRESS_MAX_RESPONSE_BYTES <= 0:
+    raise ImproperlyConfigured(
+        "EGRESS_TIMEOUT_SECONDS and EGRESS_MAX_RESPONSE_BYTES must be positive numbers."
+    )
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["orgs.auth.ApiKeyAuthentication"],
@@ -288,6 +346,15 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # The access line covers every request; django.request would repeat each 4xx as a warning.
-    "loggers": {"django.request": {"level": "ERROR"}, "django.server": {"level": "WARNING"}},
+    # requests-hardened warns about every address it refuses, also those EGRESS_ALLOWED_NETWORKS
+    # then lets through; weavz.egress logs the refusals that stand.
+    "loggers": {
+        "django.request": {"level": "ERROR"},
+        "django.server": {"level": "WARNING"},
+        "requests_hardened": {"level": "ERROR"},
+        # procrastinate announces each task it registers at every start; its job lines stay.
+        "procrastinate.periodic": {"level": "WARNING"},
+        "procrastinate.blueprints": {"level": "WARNING"},
+    },
 }
 CSRF_FAILURE_VIEW = "weavz.api.errors.csrf_failure"

@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerView
 
 from connections.views import ConnectionViewSet, PieceViewSet
+from oauth.views import ConnectionRefreshView, OAuthAppViewSet
 from orgs.views import AuditEventViewSet, ProjectViewSet
 from policies.views import PolicyViewSet, ResolveView
 from weavz.api import views as service_views
@@ -15,11 +16,15 @@ router.register("projects", ProjectViewSet, basename="project")
 router.register("connections", ConnectionViewSet, basename="connection")
 router.register("pieces", PieceViewSet, basename="piece")
 router.register("audit-events", AuditEventViewSet, basename="audit-event")
+router.register("oauth-apps", OAuthAppViewSet, basename="oauth-app")
 
 api_v1 = [
     path("schema", SchemaView.as_view(), name="schema"),
     # Before the router, so `connections/<pk>` does not swallow it.
     path("connections/resolve", ResolveView.as_view(), name="connection-resolve"),
+    path(
+        "connections/<str:pk>/refresh", ConnectionRefreshView.as_view(), name="connection-refresh"
+    ),
     # Explicit routes: PUT on the collection (create or replace) is not a router action. The
     # action is not named `put`: DRF dispatches a method named like a verb on every route of the
     # viewset, so PUT on a policy's own route would call it (a 500) instead of answering 405.

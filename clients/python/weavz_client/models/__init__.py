@@ -22,7 +22,11 @@ from .no_auth_value_type import NoAuthValueType
 from .o_auth_2_value import OAuth2Value
 from .o_auth_2_value_data import OAuth2ValueData
 from .o_auth_2_value_type import OAuth2ValueType
+from .o_auth_app import OAuthApp
+from .o_auth_app_create_request import OAuthAppCreateRequest
+from .o_auth_app_page import OAuthAppPage
 from .patched_connection_update_request import PatchedConnectionUpdateRequest
+from .patched_o_auth_app_update_request import PatchedOAuthAppUpdateRequest
 from .piece import Piece
 from .piece_page import PiecePage
 from .piece_props import PieceProps
@@ -65,7 +69,11 @@ __all__ = (
     "OAuth2Value",
     "OAuth2ValueData",
     "OAuth2ValueType",
+    "OAuthApp",
+    "OAuthAppCreateRequest",
+    "OAuthAppPage",
     "PatchedConnectionUpdateRequest",
+    "PatchedOAuthAppUpdateRequest",
     "Piece",
     "PiecePage",
     "PieceProps",
