@@ -18,6 +18,7 @@ ApiFactory = Callable[..., APIClient]
 # egress checks, so tests can also show that every other spelling of loopback is refused.
 PROVIDER_HOST = "127.0.0.2"
 _CATALOG = importlib.import_module("connections.migrations.0002_piece_catalog")
+_CALLING = importlib.import_module("connections.migrations.0007_piece_calling")
 
 
 @pytest.fixture(autouse=True)
@@ -29,6 +30,7 @@ def _piece_catalog(request: pytest.FixtureRequest, django_db_blocker: Any) -> No
     with django_db_blocker.unblock():
         if not Piece.objects.exists():
             _CATALOG.load(django_apps, None)
+            _CALLING.load(django_apps, None)
 
 
 @pytest.fixture

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "orgs",
     "connections",
     "policies",
+    "actions",
 ]
 
 MIDDLEWARE = [
