@@ -137,9 +137,10 @@ class ProxyView(APIView):
             org=cast(ApiClient, request.user).org,
             target=Target(
                 piece_name=piece_name,
-                project_id=headers.get("Weavz-Project-Id"),
-                external_id=headers.get("Weavz-External-Id"),
-                connection_id=headers.get("Weavz-Connection-Id"),
+                # An empty header is an absent one.
+                project_id=headers.get("Weavz-Project-Id") or None,
+                external_id=headers.get("Weavz-External-Id") or None,
+                connection_id=headers.get("Weavz-Connection-Id") or None,
             ),
             outgoing=Outgoing(
                 method=request.method or "GET",

@@ -11,7 +11,6 @@ from urllib.parse import quote
 
 import pytest
 from django.utils import timezone
-from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from connections.models import Connection, ConnectionStatus, Piece
