@@ -37,9 +37,10 @@ def execute(api, piece="fake", **kwargs: Any):
 
 def connection(org, piece="fake", value=None, **kwargs: Any) -> Connection:
     value = value or {"type": "SECRET_TEXT", "secret_text": "sk-live-0123456789"}
-    return ConnectionFactory(
+    created: Connection = ConnectionFactory.create(
         org=org, piece_id=piece, value_type=value["type"], value=value, **kwargs
     )
+    return created
 
 
 def assert_nowhere(secret: str, response, caplog) -> None:

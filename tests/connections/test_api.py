@@ -37,6 +37,7 @@ FIELDS = {
     "status",
     "createdAt",
     "updatedAt",
+    "lastUsedAt",
 }
 
 
