@@ -85,3 +85,9 @@ def make_httpserver() -> Iterator[HTTPServer]:
 def allow_provider(settings: Any) -> None:
     """Egress lets through the fake provider's address, and nothing else of loopback."""
     settings.EGRESS_ALLOWED_NETWORKS = [f"{PROVIDER_HOST}/32"]
+
+
+@pytest.fixture
+def provider(httpserver: HTTPServer, allow_provider: None) -> HTTPServer:
+    """The fake provider on 127.0.0.2, the only address egress lets through."""
+    return httpserver
