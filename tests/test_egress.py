@@ -220,3 +220,28 @@ def test_an_error_never_quotes_the_url() -> None:
     assert token not in str(caught.value.detail)
     assert caught.value.__cause__ is None
     assert caught.value.__suppress_context__
+
+
+def test_the_address_checked_is_the_address_connected_to(httpserver: HTTPServer, monkeypatch):
+    """DNS rebinding: a name that answers an allowed address to the check and a private one
+    afterwards. The name is resolved once and the checked address is the one connected to (a
+    second lookup would connect to 10.0.0.1, which pytest-socket would stop loudly)."""
+    real = socket.getaddrinfo
+    lookups = []
+
+    def rebinding(host, port, *args, **kwargs):
+        if host != "rebind.test":
+            return real(host, port, *args, **kwargs)
+        lookups.append(host)
+        address = PROVIDER_HOST if len(lookups) == 1 else "10.0.0.1"
+        return real(address, port, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+    httpserver.expect_request("/").respond_with_data("reached")
+
+    answer = egress.request("GET", f"http://rebind.test:{httpserver.port}/")
+
+    assert answer.body == b"reached"
+    assert lookups == ["rebind.test"]
+    ((request, _),) = httpserver.log
+    assert request.headers["Host"] == f"rebind.test:{httpserver.port}"
