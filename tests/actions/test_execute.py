@@ -684,3 +684,41 @@ def test_an_optional_header_prop_left_out_sends_no_header(org, api, provider):
     assert response.status_code == 200
     sent = response.json()["output"]["body"]["headers"]
     assert "" not in sent and "Authorization" not in sent
+
+
+@pytest.mark.parametrize(
+    "base_url", ["ftp://files.example", "http://user:pw@127.0.0.2", "http://127.0.0.2/?x=1"]
+)
+def test_a_base_url_prop_that_is_not_an_api_root_cannot_be_called(base_url, org, api, provider):
+    conn = connection(
+        org, piece="http", value={"type": "CUSTOM_AUTH", "props": {"base_url": base_url}}
+    )
+
+    response = execute(api, piece="http", connectionId=conn.id)
+
+    assert response.status_code == 400
+    assert "cannot be called" in response.json()["error"]["message"]
+    assert provider.log == []
+
+
+def test_a_basic_user_name_is_not_redacted_but_the_password_and_pair_are(
+    org, api, provider, caplog
+):
+    value = {
+        "type": "CUSTOM_AUTH",
+        "props": {
+            "instance_url": provider.url_for("/jira"),
+            "email": "ada@example.com",
+            "api_token": "at-secret-1",
+        },
+    }
+    conn = connection(org, piece="jira", value=value)
+    provider.expect_request("/jira/myself").respond_with_handler(echo)
+
+    response = execute(
+        api, piece="jira", connectionId=conn.id, input={"method": "GET", "path": "myself"}
+    )
+
+    assert response.json()["output"]["body"]["headers"]["Authorization"] == "[REDACTED]"
+    assert_nowhere("at-secret-1", response, caplog)
+    assert_nowhere(base64.b64encode(b"ada@example.com:at-secret-1").decode(), response, caplog)
