@@ -4,7 +4,6 @@ import base64
 import json
 import logging
 import socket
-import time
 from datetime import timedelta
 from typing import Any
 from urllib.parse import quote
@@ -467,15 +466,12 @@ def test_a_redirect_comes_back_as_it_came_and_is_not_followed(org, api, provider
     assert [r.path for r, _ in provider.log] == ["/api/echo"]
 
 
-def test_a_slow_provider_is_a_gateway_timeout(org, api, provider, fake_piece, settings):
+def test_a_slow_provider_is_a_gateway_timeout(
+    org, api, provider, fake_piece, settings, slow_answer
+):
     settings.EGRESS_TIMEOUT_SECONDS = 0.2
     conn = connection(org)
-
-    def slow(request: Request) -> Response:
-        time.sleep(1.0)
-        return Response("late")
-
-    provider.expect_request("/api/echo").respond_with_handler(slow)
+    provider.expect_request("/api/echo").respond_with_handler(slow_answer(1.0))
 
     response = execute(api, connectionId=conn.id)
 
