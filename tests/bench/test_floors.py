@@ -92,15 +92,12 @@ def test_the_django_floor_answers_exactly_what_the_api_answers(api, world):
     assert got["default"]["source"] == "DEFAULT"
 
 
-@pytest.mark.postgres
-@only_postgres
-@pytest.mark.django_db(transaction=True)
-def test_the_raw_floor_answers_exactly_what_the_api_answers(api, world, monkeypatch):
+def raw_floor_database(monkeypatch: Any) -> Any:
+    """The raw floor on its own psycopg connection to the test database (it commits)."""
     import psycopg
 
     from bench import raw_app
 
-    expected = api_answers(api, world)
     db = connection.settings_dict
     own = psycopg.connect(
         dbname=db["NAME"],
@@ -112,6 +109,17 @@ def test_the_raw_floor_answers_exactly_what_the_api_answers(api, world, monkeypa
         options="-c TimeZone=UTC",
     )
     monkeypatch.setattr(raw_app, "db", lambda: own)
+    return own
+
+
+@pytest.mark.postgres
+@only_postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_raw_floor_answers_exactly_what_the_api_answers(api, world, monkeypatch):
+    from bench import raw_app
+
+    expected = api_answers(api, world)
+    own = raw_floor_database(monkeypatch)
 
     def call(method, path, body=None):
         statuses = []
@@ -158,7 +166,6 @@ def test_the_raw_floor_calls_the_provider_as_execute_and_the_proxy_do(
 ):
     """Same connection, same provider, same credential sent; the same answer bar the
     provider's Date/Server headers and the timing."""
-    import psycopg
 
     from bench import provider_app, raw_app
     from bench.run import PROVIDER_SECRET
@@ -193,16 +200,7 @@ def test_the_raw_floor_calls_the_provider_as_execute_and_the_proxy_do(
         "input": {"method": "GET", "path": "/v1/items"},
     }
     expected = api.post("/api/v1/actions/execute", body, format="json").json()
-    db = connection.settings_dict
-    own = psycopg.connect(
-        dbname=db["NAME"],
-        host=db["HOST"] or None,
-        port=db["PORT"] or None,
-        user=db["USER"] or None,
-        password=db["PASSWORD"] or None,
-        autocommit=True,
-    )
-    monkeypatch.setattr(raw_app, "db", lambda: own)
+    own = raw_floor_database(monkeypatch)
     try:
         got = json.loads(
             b"".join(
