@@ -27,7 +27,7 @@ from orgs.audit import admin_actor, audit_record
 @admin.register(Piece)
 class PieceAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     form = PieceForm
-    list_display = ["name", "display_name", "auth_type_list", "updated_at"]
+    list_display = ["name", "display_name", "auth_type_list", "base_url", "updated_at"]
     search_fields = ["name", "display_name"]
     readonly_fields = ["created_at", "updated_at"]
 
@@ -119,6 +119,7 @@ class ConnectionAdmin(ConflictAsMessageAdmin):
         "value_type",
         "status",
         "token_expires_at",
+        "last_used_at",
         "updated_at",
     ]
     list_filter = ["org", "piece", "status", ValueTypeFilter, HasExternalIdFilter]
@@ -127,7 +128,14 @@ class ConnectionAdmin(ConflictAsMessageAdmin):
     ordering = ["-id"]
     show_full_result_count = False
     actions = ["mark_error", "mark_active"]
-    readonly_fields = ["id", "credentials_info", "token_info", "created_at", "updated_at"]
+    readonly_fields = [
+        "id",
+        "credentials_info",
+        "token_info",
+        "last_used_at",
+        "created_at",
+        "updated_at",
+    ]
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         if obj is None:
@@ -143,6 +151,7 @@ class ConnectionAdmin(ConflictAsMessageAdmin):
             "credentials_info",
             "token_info",
             "credentials",
+            "last_used_at",
             "created_at",
             "updated_at",
         ]

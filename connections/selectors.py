@@ -27,6 +27,7 @@ class ConnectionRow(NamedTuple):
     status: str
     created_at: datetime | str
     updated_at: datetime | str
+    last_used_at: datetime | str | None
 
 
 CONNECTION_FILTERS = Filters(
@@ -42,8 +43,8 @@ CONNECTION_FILTERS = Filters(
     ),
 )
 
-_ROW = ModelColumns(Connection, "c", only=ConnectionRow._fields[:-2])
-_STAMPS = TimestampColumns(Connection, "c", only=ConnectionRow._fields[-2:])
+_ROW = ModelColumns(Connection, "c", only=ConnectionRow._fields[:-3])
+_STAMPS = TimestampColumns(Connection, "c", only=ConnectionRow._fields[-3:])
 _METADATA = OrgStatements(_ROW, _STAMPS)
 _WHOLE = ModelColumns(Connection, "c")
 _WHOLE_ROW = OrgStatements(_WHOLE)

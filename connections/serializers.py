@@ -50,6 +50,12 @@ CONNECTION = Shape(
     status=("status", _status_field()),
     createdAt=("created_at", Timestamp()),
     updatedAt=("updated_at", Timestamp()),
+    lastUsedAt=(
+        "last_used_at",
+        Timestamp(
+            allow_null=True, help_text="When a call last used it (updated at most once a minute)."
+        ),
+    ),
 )
 render_connection = CONNECTION.render
 
@@ -60,6 +66,14 @@ RevealedConnection = type(
     (CONNECTION.serializer,),
     {"value": ValueField(required=False, help_text="Only with `?include=value`.")},
 )
+
+
+class OAuth2SettingsSerializer(serializers.Serializer[Any]):
+    authorizeUrl = serializers.CharField()
+    tokenUrl = serializers.CharField()
+    scopes = serializers.ListField(child=serializers.CharField())
+    pkce = serializers.BooleanField()
+    tokenAuthMethod = serializers.ChoiceField(choices=["client_secret_basic", "client_secret_post"])
 
 
 PIECE = Shape(
@@ -74,6 +88,19 @@ PIECE = Shape(
             required=False,
         ),
     ),
+    baseUrl=(
+        lambda piece: piece.base_url or None,
+        serializers.CharField(
+            allow_null=True, help_text="The API root; null when each connection carries its own."
+        ),
+    ),
+    auth=(
+        "auth",
+        serializers.DictField(
+            help_text="Per value type: where the credential goes (headers, query, basic, path)."
+        ),
+    ),
+    oauth2=("oauth2", OAuth2SettingsSerializer(allow_null=True)),
 )
 
 

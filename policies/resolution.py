@@ -5,12 +5,12 @@ them on purpose, to measure the framework's cost, and tests/bench pins them to t
 ``resolve`` needs comes back from one read, ``policies.selectors.resolution_candidates``.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from connections.models import Connection, ConnectionStatus
+from connections.models import Connection, ConnectionStatus, Piece
 from orgs.models import Organization
 from policies.models import ConnectionPolicy, PolicyType
-from policies.selectors import resolution_candidates
+from policies.selectors import Candidates, resolution_candidates
 from weavz.api.errors import (
     NO_SUCH_PROJECT,
     ConnectionNotActive,
@@ -44,6 +44,8 @@ class Resolution:
     connection: Connection
     policy: ConnectionPolicy | None
     source: str
+    # Loaded only for a call (``for_call=True``): the piece's row, for its base URL and auth.
+    piece: Piece | None = None
 
 
 def resolve(
@@ -53,11 +55,14 @@ def resolve(
     project_id: str | None = None,
     external_id: str | None = None,
     connection_id: str | None = None,
+    for_call: bool = False,
 ) -> Resolution:
     """The connection to use, the policy in force and the source; or the precise API error.
 
-    Connections loaded here carry metadata only (the ciphertext is deferred): a caller that runs
-    the action asks ``resolution.connection.decrypted_value()``, which loads it then.
+    By default connections carry metadata only (the ciphertext stays in the database). With
+    ``for_call`` the same one statement also brings the candidates' ciphertext and the piece's
+    row, so that running an action costs no further query:
+    ``resolution.connection.decrypted_value()`` then decrypts what was loaded.
     """
     found = resolution_candidates(
         org_id=org.pk,
@@ -65,6 +70,7 @@ def resolve(
         project_id=project_id,
         external_id=external_id,
         connection_id=connection_id,
+        for_call=for_call,
     )
     if found is None:  # the org was deleted under the request
         raise NotFound("No such organization.")
@@ -75,7 +81,24 @@ def resolve(
         errors["projectId"] = [NO_SUCH_PROJECT]
     if errors:
         raise ValidationFailed(errors)
+    resolution = _choose(
+        found,
+        piece_name=piece_name,
+        project_id=project_id,
+        external_id=external_id,
+        connection_id=connection_id,
+    )
+    return replace(resolution, piece=found.piece) if for_call else resolution
 
+
+def _choose(
+    found: Candidates,
+    *,
+    piece_name: str,
+    project_id: str | None,
+    external_id: str | None,
+    connection_id: str | None,
+) -> Resolution:
     def usable(connection: Connection | None) -> bool:
         # Org-level connections anywhere; a project's connections only in that project.
         return (

@@ -36,28 +36,37 @@ class Candidates:
     project_policy: ConnectionPolicy | None
     named: Connection | None
     by_external: Connection | None
+    # Only for a call: the piece's row (base URL, auth templates).
+    piece: Piece | None = None
 
 
-# (alias, columns) in the order of the SELECT list. Resolution reads metadata only: the
-# ciphertext stays in the database.
-_GROUPS = (
-    ModelColumns(ConnectionPolicy, "op"),
-    ModelColumns(Connection, "opc", exclude=["value"]),
-    ModelColumns(ConnectionPolicy, "pp"),
-    ModelColumns(Connection, "ppc", exclude=["value"]),
-    ModelColumns(Connection, "n", exclude=["value"]),
-    ModelColumns(Connection, "e", exclude=["value"]),
-)
+def _groups(for_call: bool) -> tuple[ModelColumns, ...]:
+    """(alias, columns) in the order of the SELECT list. Resolving reads metadata only: the
+    ciphertext stays in the database. A call also reads the ciphertext and the piece's row."""
+    exclude = [] if for_call else ["value"]
+    groups = (
+        ModelColumns(ConnectionPolicy, "op"),
+        ModelColumns(Connection, "opc", exclude=exclude),
+        ModelColumns(ConnectionPolicy, "pp"),
+        ModelColumns(Connection, "ppc", exclude=exclude),
+        ModelColumns(Connection, "n", exclude=exclude),
+        ModelColumns(Connection, "e", exclude=exclude),
+    )
+    return (*groups, ModelColumns(Piece, "pc")) if for_call else groups
+
+
+_GROUPS = {False: _groups(False), True: _groups(True)}
 
 
 @functools.cache
-def _statement(vendor: str) -> str:
+def _statement(vendor: str, for_call: bool) -> str:
     """The SQL, built once per process and database vendor (see ``weavz.api.sql`` for why).
 
     A NULL parameter matches nothing, so one statement serves every combination of inputs.
     """
-    table = {m: qn(m._meta.db_table) for m in (ConnectionPolicy, Connection)}
-    columns = ", ".join(group.select for group in _GROUPS)
+    table = {m: qn(m._meta.db_table) for m in (ConnectionPolicy, Connection, Piece)}
+    columns = ", ".join(group.select for group in _GROUPS[for_call])
+    piece_join = f"LEFT JOIN {table[Piece]} pc ON pc.{qn('name')} = %s" if for_call else ""
     return f"""
         SELECT
           EXISTS(SELECT 1 FROM {qn(Piece._meta.db_table)} WHERE {qn("name")} = %s),
@@ -77,6 +86,7 @@ def _statement(vendor: str) -> str:
         LEFT JOIN {table[Connection]} e
           ON e.{qn("org_id")} = o.{qn("id")} AND e.{qn("piece_id")} = %s
          AND e.{qn("external_id")} = %s
+        {piece_join}
         WHERE o.{qn("id")} = %s
     """  # noqa: S608 (identifiers come from model metadata; every value is a parameter)
 
@@ -88,8 +98,10 @@ def resolution_candidates(
     project_id: str | None,
     external_id: str | None,
     connection_id: str | None,
+    for_call: bool = False,
 ) -> Candidates | None:
-    """Everything resolution needs, in one statement; None when the org does not exist."""
+    """Everything resolution needs, in one statement; None when the org does not exist.
+    ``for_call`` also loads the candidates' ciphertext and the piece's row."""
     params = [
         piece_name,
         org_id,
@@ -100,15 +112,16 @@ def resolution_candidates(
         connection_id,
         piece_name,
         external_id,
+        *([piece_name] if for_call else []),
         org_id,
     ]
-    row = fetch_one(_statement(db().vendor), params)
+    row = fetch_one(_statement(db().vendor, for_call), params)
     if row is None:
         return None
 
     found: list[Any] = []
     position = 2
-    for group in _GROUPS:
+    for group in _GROUPS[for_call]:
         found.append(group.instance(row[position : position + len(group)]))
         position += len(group)
     org_policy, org_policy_connection, project_policy, project_policy_connection = found[:4]
@@ -125,4 +138,5 @@ def resolution_candidates(
         project_policy=project_policy,
         named=found[4],
         by_external=found[5],
+        piece=found[6] if for_call else None,
     )

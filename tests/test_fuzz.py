@@ -34,6 +34,8 @@ DATA_DEPENDENT = [
     "putPolicy",
     "resolveConnection",
     "createOAuthApp",
+    "executeAction",
+    *(f"proxy{method}" for method in ("Get", "Post", "Put", "Patch", "Delete")),
 ]
 ACCEPTED = ["2xx", "401", "403", "404", "409", "429"]
 

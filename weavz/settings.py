@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "connections",
     "policies",
     "oauth",
+    "actions",
 ]
 
 MIDDLEWARE = [

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerView
 
+from actions.views import ExecuteView, ProxyView
 from connections.views import ConnectionViewSet, PieceViewSet
 from oauth.views import ConnectionRefreshView, OAuthAppViewSet
 from orgs.views import AuditEventViewSet, ProjectViewSet
@@ -38,6 +39,8 @@ api_v1 = [
         PolicyViewSet.as_view({"get": "retrieve", "delete": "destroy"}),
         name="policy-detail",
     ),
+    path("actions/execute", ExecuteView.as_view(), name="action-execute"),
+    path("proxy/<str:piece_name>/<path:path>", ProxyView.as_view(), name="proxy"),
     *router.urls,
 ]
 

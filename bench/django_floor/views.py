@@ -33,6 +33,7 @@ _FIELDS = (
     "status",
     "created_at",
     "updated_at",
+    "last_used_at",
 )
 
 _CURSOR = re.compile(r"^[a-z]{1,16}_[0-7][0-9a-hjkmnp-tv-z]{25}$")
@@ -61,6 +62,7 @@ def render(c: Connection) -> dict[str, Any]:
         "status": c.status,
         "createdAt": iso(c.created_at),
         "updatedAt": iso(c.updated_at),
+        "lastUsedAt": iso(c.last_used_at),
     }
 
 

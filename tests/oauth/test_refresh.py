@@ -10,7 +10,7 @@ import time_machine
 from django.db import connection as db
 from django.test import override_settings
 
-from connections.models import ConnectionStatus
+from connections.models import ConnectionStatus, Piece
 from connections.services import connection_update
 from oauth import transport
 from oauth.refresh import (
@@ -67,8 +67,9 @@ def test_a_token_expiring_within_the_margin_is_refreshed_and_stored(
     assert sent == {
         "grant_type": "refresh_token",
         "refresh_token": REFRESH,
-        "basic_client_id": CLIENT_ID,
-        "basic_client_secret": CLIENT_SECRET,
+        # Slack's catalog entry says client_secret_post: the client goes in the form.
+        "client_id": CLIENT_ID,
+        "client_secret": CLIENT_SECRET,
     }
     [event] = events(conn, "connection.refreshed")
     assert event.metadata == {"expiresAt": "2026-03-01T13:00:00Z", "refreshTokenRotated": True}
@@ -140,7 +141,20 @@ def test_the_orgs_oauth_app_supplies_the_client_when_the_value_has_none(
     conn = make_oauth_connection(own_client=False)
     assert refresh(conn).outcome == Outcome.REFRESHED
     [sent] = token_endpoint.requests
-    assert (sent["basic_client_id"], sent["basic_client_secret"]) == ("app-client", "app-secret")
+    assert (sent["client_id"], sent["client_secret"]) == ("app-client", "app-secret")
+
+
+def test_a_piece_asking_for_client_secret_basic_gets_the_client_in_the_header(
+    make_oauth_connection, token_endpoint
+):
+    Piece.objects.filter(pk="slack").update(
+        oauth2={**Piece.objects.get(pk="slack").oauth2, "tokenAuthMethod": "client_secret_basic"}
+    )
+    conn = make_oauth_connection(expires_in=600)
+    assert refresh(conn).outcome == Outcome.REFRESHED
+    [sent] = token_endpoint.requests
+    assert (sent["basic_client_id"], sent["basic_client_secret"]) == (CLIENT_ID, CLIENT_SECRET)
+    assert "client_secret" not in sent
 
 
 @pytest.mark.parametrize("error", ["invalid_grant", "invalid_client"])

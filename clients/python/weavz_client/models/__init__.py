@@ -1,5 +1,6 @@
 """Contains all the data models used in inputs/outputs"""
 
+from .action_name_enum import ActionNameEnum
 from .audit_event import AuditEvent
 from .audit_event_metadata import AuditEventMetadata
 from .audit_event_page import AuditEventPage
@@ -16,18 +17,28 @@ from .error_code import ErrorCode
 from .error_envelope import ErrorEnvelope
 from .error_envelope_error import ErrorEnvelopeError
 from .error_envelope_error_details import ErrorEnvelopeErrorDetails
+from .execute_request import ExecuteRequest
+from .execution import Execution
 from .get_connection_include import GetConnectionInclude
+from .http_request_input_request import HttpRequestInputRequest
+from .http_request_input_request_headers import HttpRequestInputRequestHeaders
+from .http_request_input_request_query import HttpRequestInputRequestQuery
+from .method_enum import MethodEnum
 from .no_auth_value import NoAuthValue
 from .no_auth_value_type import NoAuthValueType
+from .o_auth_2_settings import OAuth2Settings
 from .o_auth_2_value import OAuth2Value
 from .o_auth_2_value_data import OAuth2ValueData
 from .o_auth_2_value_type import OAuth2ValueType
 from .o_auth_app import OAuthApp
 from .o_auth_app_create_request import OAuthAppCreateRequest
 from .o_auth_app_page import OAuthAppPage
+from .output import Output
+from .output_headers import OutputHeaders
 from .patched_connection_update_request import PatchedConnectionUpdateRequest
 from .patched_o_auth_app_update_request import PatchedOAuthAppUpdateRequest
 from .piece import Piece
+from .piece_auth import PieceAuth
 from .piece_page import PiecePage
 from .piece_props import PieceProps
 from .policy import Policy
@@ -44,9 +55,11 @@ from .revealed_connection import RevealedConnection
 from .secret_text_value import SecretTextValue
 from .secret_text_value_type import SecretTextValueType
 from .success import Success
+from .token_auth_method_enum import TokenAuthMethodEnum
 from .value_type import ValueType
 
 __all__ = (
+    "ActionNameEnum",
     "AuditEvent",
     "AuditEventMetadata",
     "AuditEventPage",
@@ -63,18 +76,28 @@ __all__ = (
     "ErrorEnvelope",
     "ErrorEnvelopeError",
     "ErrorEnvelopeErrorDetails",
+    "ExecuteRequest",
+    "Execution",
     "GetConnectionInclude",
+    "HttpRequestInputRequest",
+    "HttpRequestInputRequestHeaders",
+    "HttpRequestInputRequestQuery",
+    "MethodEnum",
     "NoAuthValue",
     "NoAuthValueType",
+    "OAuth2Settings",
     "OAuth2Value",
     "OAuth2ValueData",
     "OAuth2ValueType",
     "OAuthApp",
     "OAuthAppCreateRequest",
     "OAuthAppPage",
+    "Output",
+    "OutputHeaders",
     "PatchedConnectionUpdateRequest",
     "PatchedOAuthAppUpdateRequest",
     "Piece",
+    "PieceAuth",
     "PiecePage",
     "PieceProps",
     "Policy",
@@ -91,5 +114,6 @@ __all__ = (
     "SecretTextValue",
     "SecretTextValueType",
     "Success",
+    "TokenAuthMethodEnum",
     "ValueType",
 )

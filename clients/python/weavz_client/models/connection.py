@@ -27,6 +27,8 @@ class Connection:
         status (ConnectionStatus):
         created_at (datetime.datetime):  Example: 2025-01-15T10:30:00Z.
         updated_at (datetime.datetime):  Example: 2025-01-15T10:30:00Z.
+        last_used_at (datetime.datetime | None): When a call last used it (updated at most once a minute). Example:
+            2025-01-15T10:30:00Z.
     """
 
     id: str
@@ -37,6 +39,7 @@ class Connection:
     status: ConnectionStatus
     created_at: datetime.datetime
     updated_at: datetime.datetime
+    last_used_at: datetime.datetime | None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -58,6 +61,12 @@ class Connection:
 
         updated_at = self.updated_at.isoformat()
 
+        last_used_at: None | str
+        if isinstance(self.last_used_at, datetime.datetime):
+            last_used_at = self.last_used_at.isoformat()
+        else:
+            last_used_at = self.last_used_at
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -70,6 +79,7 @@ class Connection:
                 "status": status,
                 "createdAt": created_at,
                 "updatedAt": updated_at,
+                "lastUsedAt": last_used_at,
             }
         )
 
@@ -104,6 +114,21 @@ class Connection:
 
         updated_at = datetime.datetime.fromisoformat(d.pop("updatedAt"))
 
+        def _parse_last_used_at(data: object) -> datetime.datetime | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                last_used_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return last_used_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None, data)
+
+        last_used_at = _parse_last_used_at(d.pop("lastUsedAt"))
+
         connection = cls(
             id=id,
             piece_name=piece_name,
@@ -113,6 +138,7 @@ class Connection:
             status=status,
             created_at=created_at,
             updated_at=updated_at,
+            last_used_at=last_used_at,
         )
 
         connection.additional_properties = d

@@ -9,8 +9,11 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 from ..models.value_type import ValueType
+from typing import cast
 
 if TYPE_CHECKING:
+    from ..models.o_auth_2_settings import OAuth2Settings
+    from ..models.piece_auth import PieceAuth
     from ..models.piece_props import PieceProps
 
 
@@ -24,16 +27,24 @@ class Piece:
         name (str):
         display_name (str):
         auth_types (list[ValueType]):
+        base_url (None | str): The API root; null when each connection carries its own.
+        auth (PieceAuth): Per value type: where the credential goes (headers, query, basic, path).
+        oauth2 (None | OAuth2Settings):
         props (PieceProps | Unset): CUSTOM_AUTH only: prop name -> {displayName, required, secret}.
     """
 
     name: str
     display_name: str
     auth_types: list[ValueType]
+    base_url: None | str
+    auth: PieceAuth
+    oauth2: None | OAuth2Settings
     props: PieceProps | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.o_auth_2_settings import OAuth2Settings  # noqa: PLC0415
+
         name = self.name
 
         display_name = self.display_name
@@ -42,6 +53,17 @@ class Piece:
         for auth_types_item_data in self.auth_types:
             auth_types_item = auth_types_item_data.value
             auth_types.append(auth_types_item)
+
+        base_url: None | str
+        base_url = self.base_url
+
+        auth = self.auth.to_dict()
+
+        oauth2: dict[str, Any] | None
+        if isinstance(self.oauth2, OAuth2Settings):
+            oauth2 = self.oauth2.to_dict()
+        else:
+            oauth2 = self.oauth2
 
         props: dict[str, Any] | Unset = UNSET
         if not isinstance(self.props, Unset):
@@ -54,6 +76,9 @@ class Piece:
                 "name": name,
                 "displayName": display_name,
                 "authTypes": auth_types,
+                "baseUrl": base_url,
+                "auth": auth,
+                "oauth2": oauth2,
             }
         )
         if props is not UNSET:
@@ -63,6 +88,8 @@ class Piece:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.o_auth_2_settings import OAuth2Settings  # noqa: PLC0415
+        from ..models.piece_auth import PieceAuth  # noqa: PLC0415
         from ..models.piece_props import PieceProps  # noqa: PLC0415
 
         d = dict(src_dict)
@@ -77,6 +104,30 @@ class Piece:
 
             auth_types.append(auth_types_item)
 
+        def _parse_base_url(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        base_url = _parse_base_url(d.pop("baseUrl"))
+
+        auth = PieceAuth.from_dict(d.pop("auth"))
+
+        def _parse_oauth2(data: object) -> None | OAuth2Settings:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                oauth2_type_1 = OAuth2Settings.from_dict(data)
+
+                return oauth2_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | OAuth2Settings, data)
+
+        oauth2 = _parse_oauth2(d.pop("oauth2"))
+
         _props = d.pop("props", UNSET)
         props: PieceProps | Unset
         if isinstance(_props, Unset):
@@ -88,6 +139,9 @@ class Piece:
             name=name,
             display_name=display_name,
             auth_types=auth_types,
+            base_url=base_url,
+            auth=auth,
+            oauth2=oauth2,
             props=props,
         )
 

@@ -35,6 +35,8 @@ class RevealedConnection:
         status (ConnectionStatus):
         created_at (datetime.datetime):  Example: 2025-01-15T10:30:00Z.
         updated_at (datetime.datetime):  Example: 2025-01-15T10:30:00Z.
+        last_used_at (datetime.datetime | None): When a call last used it (updated at most once a minute). Example:
+            2025-01-15T10:30:00Z.
         value (BasicAuthValue | CustomAuthValue | NoAuthValue | OAuth2Value | SecretTextValue | Unset): Credentials;
             `type` says which. Keys inside are snake_case.
     """
@@ -47,6 +49,7 @@ class RevealedConnection:
     status: ConnectionStatus
     created_at: datetime.datetime
     updated_at: datetime.datetime
+    last_used_at: datetime.datetime | None
     value: (
         BasicAuthValue
         | CustomAuthValue
@@ -81,6 +84,12 @@ class RevealedConnection:
 
         updated_at = self.updated_at.isoformat()
 
+        last_used_at: None | str
+        if isinstance(self.last_used_at, datetime.datetime):
+            last_used_at = self.last_used_at.isoformat()
+        else:
+            last_used_at = self.last_used_at
+
         value: dict[str, Any] | Unset
         if isinstance(self.value, Unset):
             value = UNSET
@@ -107,6 +116,7 @@ class RevealedConnection:
                 "status": status,
                 "createdAt": created_at,
                 "updatedAt": updated_at,
+                "lastUsedAt": last_used_at,
             }
         )
         if value is not UNSET:
@@ -148,6 +158,21 @@ class RevealedConnection:
         created_at = datetime.datetime.fromisoformat(d.pop("createdAt"))
 
         updated_at = datetime.datetime.fromisoformat(d.pop("updatedAt"))
+
+        def _parse_last_used_at(data: object) -> datetime.datetime | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                last_used_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return last_used_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None, data)
+
+        last_used_at = _parse_last_used_at(d.pop("lastUsedAt"))
 
         def _parse_value(
             data: object,
@@ -216,6 +241,7 @@ class RevealedConnection:
             status=status,
             created_at=created_at,
             updated_at=updated_at,
+            last_used_at=last_used_at,
             value=value,
         )
 

@@ -63,6 +63,11 @@ def _parse_response(
 
         return response_409
 
+    if response.status_code == 410:
+        response_410 = ErrorEnvelope.from_dict(response.json())
+
+        return response_410
+
     if response.status_code == 413:
         response_413 = ErrorEnvelope.from_dict(response.json())
 
@@ -82,6 +87,16 @@ def _parse_response(
         response_500 = ErrorEnvelope.from_dict(response.json())
 
         return response_500
+
+    if response.status_code == 502:
+        response_502 = ErrorEnvelope.from_dict(response.json())
+
+        return response_502
+
+    if response.status_code == 504:
+        response_504 = ErrorEnvelope.from_dict(response.json())
+
+        return response_504
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)

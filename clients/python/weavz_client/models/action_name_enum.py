@@ -1,0 +1,8 @@
+from enum import StrEnum
+
+
+class ActionNameEnum(StrEnum):
+    HTTP_REQUEST = "http_request"
+
+    def __str__(self) -> str:
+        return str(self.value)
