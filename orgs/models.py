@@ -38,6 +38,8 @@ class Scope(models.TextChoices):
     PROJECTS_READ = "projects:read"
     PROJECTS_WRITE = "projects:write"
     AUDIT_READ = "audit:read"
+    WEBHOOKS_READ = "webhooks:read"
+    WEBHOOKS_WRITE = "webhooks:write"
 
 
 ALL_SCOPES: tuple[str, ...] = tuple(Scope.values)

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "orgs",
     "connections",
     "policies",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -202,6 +203,11 @@ for _scope, _rate in THROTTLE_RATES.items():
             f"THROTTLE_{_scope.upper()}_RATE={_rate!r} is malformed: use e.g. 6000/min, 100/s, "
             "50000/hour, or leave it empty to switch that limit off."
         )
+
+# Webhook delivery (webhooks/delivery.py): each attempt waits this long for the receiver's answer.
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=15.0)
+if WEBHOOK_TIMEOUT_SECONDS <= 0:
+    raise ImproperlyConfigured("WEBHOOK_TIMEOUT_SECONDS must be a positive number of seconds.")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["orgs.auth.ApiKeyAuthentication"],

@@ -12,12 +12,15 @@ from orgs.views import AuditEventViewSet, ProjectViewSet
 from policies.views import PolicyViewSet, ResolveView
 from weavz.api import views as service_views
 from weavz.api.routers import ApiRouter
+from webhooks.views import WebhookDeliveryViewSet, WebhookEndpointViewSet
 
 router = ApiRouter()
 router.register("projects", ProjectViewSet, basename="project")
 router.register("connections", ConnectionViewSet, basename="connection")
 router.register("pieces", PieceViewSet, basename="piece")
 router.register("audit-events", AuditEventViewSet, basename="audit-event")
+router.register("webhook-endpoints", WebhookEndpointViewSet, basename="webhook-endpoint")
+router.register("webhook-deliveries", WebhookDeliveryViewSet, basename="webhook-delivery")
 
 api_v1 = [
     path("schema", SpectacularJSONAPIView.as_view(), name="schema"),
