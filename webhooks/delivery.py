@@ -1,7 +1,8 @@
 """Sending one attempt of a delivery: sign, POST through the egress module, record, reschedule.
 
-``attempt_delivery`` is what the ``deliver_webhook`` job runs (webhooks/tasks.py). It claims the
-attempt in a short transaction (so a job run twice, or a retry racing a scheduled attempt, sends
+``attempt_delivery`` is what the ``deliver_webhook`` job runs: one job per attempt, each holding
+its endpoint's job lock, so an endpoint's slow attempts run one at a time and never take every
+worker slot from other endpoints. It claims the attempt in a short transaction (so a job run twice, or a retry racing a scheduled attempt, sends
 once), sends with no transaction open (a slow receiver holds no row lock), then records the
 outcome and enqueues the next attempt in one transaction.
 
@@ -11,7 +12,6 @@ the schedule of webhooks/schedule.py, then ``FAILED``. A ``410 Gone`` disables t
 """
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -22,6 +22,7 @@ from django.utils import timezone
 from orgs.audit import audit_record
 from weavz import egress
 from weavz.api.errors import ApiError
+from weavz.jobs import job, schedule
 from webhooks.models import DeliveryStatus, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from webhooks.schedule import retry_delay
 from webhooks.signing import signed_headers
@@ -31,9 +32,23 @@ logger = logging.getLogger("weavz.webhooks")
 SYSTEM_ACTOR = "system:webhooks"
 USER_AGENT = "Weavz-Webhooks/1.0"
 
-# Set by webhooks/tasks.py: enqueues the job for a delivery's next attempt. A hook, not an
-# import, because the job module imports this one.
-Enqueue = Callable[[WebhookDelivery], None]
+
+
+@job(queue="webhooks")
+def deliver_webhook(*, delivery_id: str, attempt: int) -> None:
+    attempt_delivery(delivery_id=delivery_id, attempt=attempt)
+
+
+def enqueue_attempt(delivery: WebhookDelivery) -> None:
+    """Queues the delivery's next attempt for ``next_attempt_at``, in the caller's transaction."""
+    assert delivery.next_attempt_at is not None
+    schedule(
+        deliver_webhook,
+        run_at=delivery.next_attempt_at,
+        lock=f"webhook-endpoint:{delivery.endpoint_id}",
+        delivery_id=delivery.id,
+        attempt=delivery.attempts + 1,
+    )
 
 
 @dataclass(frozen=True)
@@ -54,7 +69,7 @@ class _Claim:
     number: int
 
 
-def attempt_delivery(*, delivery_id: str, attempt: int, enqueue: Enqueue) -> Outcome | None:
+def attempt_delivery(*, delivery_id: str, attempt: int) -> Outcome | None:
     """Makes attempt number ``attempt`` of the delivery if it is still due; ``None`` if it is
     not (already made, delivered, failed, or its endpoint was deleted)."""
     claim = _claim(delivery_id, attempt)
@@ -63,7 +78,7 @@ def attempt_delivery(*, delivery_id: str, attempt: int, enqueue: Enqueue) -> Out
     now = timezone.now()
     secrets = claim.endpoint.active_secrets(now)
     outcome = _send(claim, secrets, now)
-    _record(claim, outcome, enqueue)
+    _record(claim, outcome)
     logger.info(
         "webhook attempt %s of %s: %s",
         claim.number,
@@ -127,7 +142,7 @@ def _send(claim: _Claim, secrets: list[str], now: datetime) -> Outcome:
     return Outcome(response.status, "", response.duration_ms)
 
 
-def _record(claim: _Claim, outcome: Outcome, enqueue: Enqueue) -> None:
+def _record(claim: _Claim, outcome: Outcome) -> None:
     with transaction.atomic():
         delivery = WebhookDelivery.objects.select_for_update().get(pk=claim.delivery.pk)
         WebhookAttempt.objects.create(
@@ -155,7 +170,7 @@ def _record(claim: _Claim, outcome: Outcome, enqueue: Enqueue) -> None:
             update_fields=["status", "last_status_code", "next_attempt_at", "updated_at"]
         )
         if delivery.next_attempt_at is not None and delivery.status == DeliveryStatus.PENDING:
-            enqueue(delivery)
+            enqueue_attempt(delivery)
 
 
 def _disable(endpoint: WebhookEndpoint) -> None:

@@ -28,7 +28,7 @@ _PASSED_ON: dict[str, tuple[str, ...]] = {
     "connection.updated": ("fields",),
     "connection.status_changed": ("from", "to", "reason"),
     "connection.refresh_failed": ("reason",),
-    "connect_session.failed": ("error",),
+    "connect_session.failed": ("reason",),
 }
 _SESSION_KEYS = ("pieceName", "externalId", "projectId")
 
