@@ -257,6 +257,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several objects have a `status`; each set of choices gets its own component name.
+    "ENUM_NAME_OVERRIDES": {
+        "ConnectionStatusEnum": "connections.models.ConnectionStatus",
+        "WebhookDeliveryStatusEnum": "webhooks.models.DeliveryStatus",
+    },
     "SCHEMA_PATH_PREFIX": "/api/v1",
     # Every operation documents the error envelope (weavz/api/schema.py).
     "POSTPROCESSING_HOOKS": [

@@ -2,9 +2,10 @@
 
 ``attempt_delivery`` is what the ``deliver_webhook`` job runs: one job per attempt, each holding
 its endpoint's job lock, so an endpoint's slow attempts run one at a time and never take every
-worker slot from other endpoints. It claims the attempt in a short transaction (so a job run twice, or a retry racing a scheduled attempt, sends
-once), sends with no transaction open (a slow receiver holds no row lock), then records the
-outcome and enqueues the next attempt in one transaction.
+worker slot from other endpoints. An attempt is claimed in a short transaction (so a job run
+twice, or a retry racing a scheduled attempt, sends once), sent with no transaction open (a slow
+receiver holds no row lock), and its outcome recorded with the next attempt's job in one
+transaction.
 
 Outcomes: a 2xx is success. Anything else — another status (a 3xx included: redirects are never
 followed), a timeout, a refused connection, an address the egress rules refuse — is retried on
@@ -31,7 +32,6 @@ logger = logging.getLogger("weavz.webhooks")
 
 SYSTEM_ACTOR = "system:webhooks"
 USER_AGENT = "Weavz-Webhooks/1.0"
-
 
 
 @job(queue="webhooks")
@@ -166,9 +166,7 @@ def _record(claim: _Claim, outcome: Outcome) -> None:
             if delay is not None and delivery.status == DeliveryStatus.PENDING
             else None
         )
-        delivery.save(
-            update_fields=["status", "last_status_code", "next_attempt_at", "updated_at"]
-        )
+        delivery.save(update_fields=["status", "last_status_code", "next_attempt_at", "updated_at"])
         if delivery.next_attempt_at is not None and delivery.status == DeliveryStatus.PENDING:
             enqueue_attempt(delivery)
 

@@ -21,7 +21,13 @@ from connections.serializers import render_connection
 from orgs.models import AuditEvent
 from weavz.api.render import iso
 from webhooks.delivery import enqueue_attempt
-from webhooks.models import EVENT_TYPES, DeliveryStatus, WebhookDelivery, WebhookEndpoint, WebhookEvent
+from webhooks.models import (
+    EVENT_TYPES,
+    DeliveryStatus,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEvent,
+)
 
 # Audit metadata that may be passed on, per event type; anything else stays in the audit log.
 _PASSED_ON: dict[str, tuple[str, ...]] = {
@@ -37,7 +43,9 @@ def connect() -> None:
     post_save.connect(on_audit_event, sender=AuditEvent, dispatch_uid="webhooks.on_audit_event")
 
 
-def on_audit_event(sender: type[AuditEvent], instance: AuditEvent, created: bool, **kwargs: Any) -> None:
+def on_audit_event(
+    sender: type[AuditEvent], instance: AuditEvent, created: bool, **kwargs: Any
+) -> None:
     if not created or kwargs.get("raw") or instance.org_id is None:
         return
     if instance.action not in EVENT_TYPES:

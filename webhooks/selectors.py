@@ -21,9 +21,7 @@ def deliveries(
 ) -> "QuerySet[WebhookDelivery]":
     """Deliveries with their event's type (not its body), newest first when paged by id."""
     queryset = (
-        WebhookDelivery.objects.filter(org_id=org_id)
-        .select_related("event")
-        .defer("event__body")
+        WebhookDelivery.objects.filter(org_id=org_id).select_related("event").defer("event__body")
     )
     if endpoint_id is not None:
         queryset = queryset.filter(endpoint_id=endpoint_id)

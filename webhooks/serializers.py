@@ -9,7 +9,13 @@ from rest_framework import serializers
 
 from weavz.api.render import iso
 from weavz.api.serializers import StrictSerializer
-from webhooks.models import ALL_EVENTS, EVENT_TYPES, DeliveryStatus, WebhookDelivery, WebhookEndpoint
+from webhooks.models import (
+    ALL_EVENTS,
+    EVENT_TYPES,
+    DeliveryStatus,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 from webhooks.services import events_errors, url_errors
 
 

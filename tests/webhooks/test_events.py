@@ -1,6 +1,7 @@
 """Webhook events come from the audit trail, in the transaction of the change that caused them."""
 
 import json
+from typing import Any
 
 import pytest
 from django.db import transaction
@@ -16,11 +17,11 @@ from webhooks.services import endpoint_create
 pytestmark = pytest.mark.django_db
 
 
-def payloads() -> list[dict]:
+def payloads() -> list[dict[str, Any]]:
     return [json.loads(e.body) for e in WebhookEvent.objects.order_by("id")]
 
 
-def only_payload(event_type: str) -> dict:
+def only_payload(event_type: str) -> dict[str, Any]:
     [payload] = [p for p in payloads() if p["type"] == event_type]
     return payload
 
@@ -74,9 +75,7 @@ def test_deleting_a_connection_produces_connection_deleted_with_the_object(hook,
     assert payload["data"]["connection"]["displayName"] == "Acme OpenAI"
 
 
-def test_a_refresh_failure_status_change_produces_status_changed_with_from_to_and_reason(
-    hook, org
-):
+def test_a_refresh_failure_status_change_produces_status_changed_with_from_to_and_reason(hook, org):
     connection = make_connection(org)
     # As the token refresh records it: the status written, then the audit event, in one
     # transaction; metadata `from`, `to`, `reason` (API.md, token refresh).
