@@ -83,3 +83,9 @@ def make_httpserver() -> Iterator[HTTPServer]:
 def allow_provider(settings: Any) -> None:
     """Egress lets through the fake provider's address, and nothing else of loopback."""
     settings.EGRESS_ALLOWED_NETWORKS = [f"{PROVIDER_HOST}/32"]
+
+
+@pytest.fixture
+def receiver(httpserver: HTTPServer, allow_provider: None) -> HTTPServer:
+    """A webhook receiver: the fake provider's server, let through the egress rules."""
+    return httpserver

@@ -12,13 +12,20 @@ from connections.models import Connection
 from orgs.models import ApiKey, Project
 from policies.models import ConnectionPolicy
 from tests.admin.conftest import SECRET_TEXT
+from webhooks.models import WebhookDelivery
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def populated(console, org, connection):
+def populated(console, org, connection, receiver):
     """Every model has a row, made through the console so history pages have entries."""
+    response = console.post(
+        "/admin/webhooks/webhookendpoint/add/",
+        {"org": org.pk, "url": receiver.url_for("/hook"), "events": ["*"]},
+    )
+    webhook_secret = response.context["made"][0][1]
+    console.forbid(webhook_secret, webhook_secret.removeprefix("whsec_"))
     response = console.post(
         "/admin/orgs/apikey/add/", {"org": org.pk, "name": "crawl", "scopes": ["audit:read"]}
     )
@@ -46,6 +53,7 @@ def populated(console, org, connection):
         },
     )
     assert ConnectionPolicy.objects.exists() and Project.objects.exists()
+    assert WebhookDelivery.objects.exists()  # the connection's change, to the endpoint
     assert LogEntry.objects.count() >= 4
     Group.objects.create(name="operators")
     return console

@@ -1,4 +1,4 @@
-"""Webhook fixtures: a receiver on 127.0.0.2 (pytest-httpserver) the egress rules let through."""
+"""Webhook fixtures: an endpoint on the receiver (tests/conftest.py) and delivery helpers."""
 
 from typing import Any
 
@@ -13,11 +13,6 @@ from webhooks.models import WebhookDelivery, WebhookEndpoint
 from webhooks.services import endpoint_create
 
 CREDENTIAL = "sk-webhook-test-PLAINTEXT-7d1c0ffee"
-
-
-@pytest.fixture
-def receiver(httpserver: HTTPServer, allow_provider: None) -> HTTPServer:
-    return httpserver
 
 
 @pytest.fixture
