@@ -8,6 +8,7 @@ from drf_spectacular.views import (
 )
 
 from connections.views import ConnectionViewSet, PieceViewSet
+from oauth.views import OAuthAppViewSet
 from orgs.views import AuditEventViewSet, ProjectViewSet
 from policies.views import PolicyViewSet, ResolveView
 from weavz.api import views as service_views
@@ -19,6 +20,7 @@ router.register("projects", ProjectViewSet, basename="project")
 router.register("connections", ConnectionViewSet, basename="connection")
 router.register("pieces", PieceViewSet, basename="piece")
 router.register("audit-events", AuditEventViewSet, basename="audit-event")
+router.register("oauth-apps", OAuthAppViewSet, basename="oauth-app")
 router.register("webhook-endpoints", WebhookEndpointViewSet, basename="webhook-endpoint")
 router.register("webhook-deliveries", WebhookDeliveryViewSet, basename="webhook-delivery")
 
