@@ -23,7 +23,7 @@ from django.utils import timezone
 from orgs.audit import audit_record
 from weavz import egress
 from weavz.api.errors import ApiError
-from weavz.jobs import job, schedule
+from weavz.jobs import defer, job
 from webhooks.models import DeliveryStatus, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from webhooks.schedule import retry_delay
 from webhooks.signing import signed_headers
@@ -42,7 +42,7 @@ def deliver_webhook(*, delivery_id: str, attempt: int) -> None:
 def enqueue_attempt(delivery: WebhookDelivery) -> None:
     """Queues the delivery's next attempt for ``next_attempt_at``, in the caller's transaction."""
     assert delivery.next_attempt_at is not None
-    schedule(
+    defer(
         deliver_webhook,
         run_at=delivery.next_attempt_at,
         lock=f"webhook-endpoint:{delivery.endpoint_id}",

@@ -37,7 +37,7 @@ def status_of(delivery_id: str) -> str:
 
 
 def test_a_worker_delivers_a_change_signed(queue, receiver, org):
-    endpoint, secret = endpoint_create(
+    _endpoint, secret = endpoint_create(
         org=org, url=receiver.url_for("/hook"), events=["*"], actor="test"
     )
     receiver.expect_request("/hook").respond_with_data("ok")
