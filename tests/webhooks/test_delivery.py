@@ -14,6 +14,7 @@ from werkzeug import Request, Response
 
 from orgs.models import AuditEvent
 from tests.webhooks.conftest import CREDENTIAL, attempt, make_connection, only_delivery
+from tests.workers import eventually
 from webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookEvent
 from webhooks.schedule import MAX_ATTEMPTS, RETRY_DELAYS
 from webhooks.services import endpoint_rotate_secret
@@ -148,6 +149,8 @@ def test_a_slow_receiver_times_out_and_is_retried(receiver, hook, org, settings)
 
     delivery = attempt(delivery)
     assert delivery.status == "SUCCEEDED" and delivery.attempts == 2
+    # The receiver logs the late request once it answers: let that happen in this test.
+    eventually(lambda: len(receiver.log) == 2, timeout=5, what="the slow answer")
 
 
 def test_an_unreachable_receiver_is_a_failed_attempt_that_is_retried(org, allow_provider):
