@@ -253,6 +253,10 @@ if EGRESS_TIMEOUT_SECONDS <= 0 or EGRESS_MAX_RESPONSE_BYTES <= 0:
 WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=15.0)
 if WEBHOOK_TIMEOUT_SECONDS <= 0:
     raise ImproperlyConfigured("WEBHOOK_TIMEOUT_SECONDS must be a positive number of seconds.")
+# Finished deliveries (and their events and attempts) are purged after this many days.
+WEBHOOK_RETENTION_DAYS = env.int("WEBHOOK_RETENTION_DAYS", default=30)
+if WEBHOOK_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured("WEBHOOK_RETENTION_DAYS must be a whole number of days, 1 or more.")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["orgs.auth.ApiKeyAuthentication"],

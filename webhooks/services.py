@@ -6,7 +6,9 @@ may carry a token of the customer's) or a secret.
 """
 
 from collections.abc import Sequence
+from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -23,6 +25,7 @@ from webhooks.models import (
     DeliveryStatus,
     WebhookDelivery,
     WebhookEndpoint,
+    WebhookEvent,
 )
 from webhooks.signing import ROTATION_OVERLAP, generate_secret
 
@@ -192,3 +195,17 @@ def delivery_retry(*, delivery: WebhookDelivery, actor: str) -> WebhookDelivery:
         metadata={"endpointId": locked.endpoint_id, "eventId": locked.event_id},
     )
     return locked
+
+
+def webhook_events_purge(*, batch_size: int = 1000) -> int:
+    """Deletes events older than ``WEBHOOK_RETENTION_DAYS`` whose deliveries are all finished
+    (their deliveries and attempts go with them), in short batches; returns how many."""
+    cutoff = timezone.now() - timedelta(days=settings.WEBHOOK_RETENTION_DAYS)
+    old = WebhookEvent.objects.filter(created_at__lt=cutoff).exclude(
+        deliveries__status=DeliveryStatus.PENDING
+    )
+    deleted = 0
+    while batch := list(old.values_list("pk", flat=True)[:batch_size]):
+        WebhookEvent.objects.filter(pk__in=batch).delete()
+        deleted += len(batch)
+    return deleted

@@ -1,18 +1,21 @@
 """Webhook events come from the audit trail, in the transaction of the change that caused them."""
 
 import json
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.db import transaction
+from django.utils import timezone
 
 from connections.models import ConnectionStatus
-from connections.services import connection_delete, connection_update
+from connections.services import connection_delete, connection_reveal, connection_update
 from orgs.audit import audit_record
 from orgs.models import AuditEvent
 from tests.webhooks.conftest import CREDENTIAL, make_connection
-from webhooks.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
-from webhooks.services import endpoint_create
+from webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookEvent
+from webhooks.services import endpoint_create, webhook_events_purge
+from webhooks.tasks import purge_webhook_events
 
 pytestmark = pytest.mark.django_db
 
@@ -218,8 +221,6 @@ def test_every_subscribed_endpoint_gets_its_own_delivery_of_one_event(receiver, 
 def test_audited_actions_that_are_not_events_produce_none(hook, org):
     connection = make_connection(org)
     WebhookEvent.objects.all().delete()
-    from connections.services import connection_reveal
-
     connection_reveal(connection=connection, actor="test")
     audit_record(org_id=org.id, action="policy.created", actor="test", target_id="pol_x")
 
@@ -239,3 +240,24 @@ def test_payloads_pass_on_only_known_metadata_never_a_credential(hook, org):
     bodies = " ".join(WebhookEvent.objects.values_list("body", flat=True))
     assert CREDENTIAL not in bodies
     assert "access_token" not in bodies
+
+
+def test_the_purge_deletes_only_old_events_whose_deliveries_are_finished(hook, org, settings):
+    settings.WEBHOOK_RETENTION_DAYS = 30
+    for name in ("old done", "old pending", "new done"):
+        make_connection(org, display_name=name)
+    old_done, old_pending, new_done = WebhookDelivery.objects.order_by("id")
+    long_ago = timezone.now() - timedelta(days=31)
+    WebhookEvent.objects.filter(pk__in=[old_done.event_id, old_pending.event_id]).update(
+        created_at=long_ago
+    )
+    WebhookDelivery.objects.filter(pk__in=[old_done.pk, new_done.pk]).update(status="SUCCEEDED")
+    WebhookAttempt.objects.create(delivery=old_done, number=1, status_code=200)
+
+    assert webhook_events_purge(batch_size=1) == 1
+    assert set(WebhookEvent.objects.values_list("pk", flat=True)) == {
+        old_pending.event_id,
+        new_done.event_id,
+    }
+    assert not WebhookAttempt.objects.exists()
+    assert purge_webhook_events.periodic is not None
