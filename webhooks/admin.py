@@ -8,6 +8,7 @@ appears only on the page rendered right after it was made, never again.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import admin, messages
@@ -55,6 +56,26 @@ def _secrets_page(
     )
     response["Cache-Control"] = "no-store"
     return response
+
+
+def _queue_each(
+    model_admin: admin.ModelAdmin[Any],
+    request: HttpRequest,
+    objects: QuerySet[Any],
+    queue: Callable[[Any], None],
+    what: str,
+) -> None:
+    """Runs ``queue`` on each selected object; a refusal (a disabled endpoint) is reported for
+    that object and the others still go."""
+    queued = 0
+    for obj in objects:
+        try:
+            queue(obj)
+            queued += 1
+        except ApiError as exc:
+            model_admin.message_user(request, f"{obj.pk}: {exc.detail}", messages.ERROR)
+    if queued:
+        model_admin.message_user(request, f"Queued {queued} {what}.", messages.SUCCESS)
 
 
 @admin.register(WebhookEndpoint)
@@ -168,15 +189,10 @@ class WebhookEndpointAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     @admin.action(description="Send a test ping to selected endpoints", permissions=["change"])
     def send_test_pings(self, request: HttpRequest, queryset: QuerySet[WebhookEndpoint]) -> None:
-        sent = 0
-        for endpoint in queryset:
-            try:
-                endpoint_test(endpoint=endpoint, actor=admin_actor(request))
-                sent += 1
-            except ApiError as exc:
-                self.message_user(request, f"{endpoint.id}: {exc.detail}", messages.ERROR)
-        if sent:
-            self.message_user(request, f"Queued {sent} test ping(s).", messages.SUCCESS)
+        def ping(endpoint: WebhookEndpoint) -> None:
+            endpoint_test(endpoint=endpoint, actor=admin_actor(request))
+
+        _queue_each(self, request, queryset, ping, "test ping(s)")
 
 
 class WebhookAttemptInline(admin.TabularInline):  # type: ignore[type-arg]
@@ -249,12 +265,7 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     @admin.action(description="Retry selected deliveries now", permissions=["retry"])
     def retry_deliveries(self, request: HttpRequest, queryset: QuerySet[WebhookDelivery]) -> None:
-        retried = 0
-        for delivery in queryset:
-            try:
-                delivery_retry(delivery=delivery, actor=admin_actor(request))
-                retried += 1
-            except ApiError as exc:
-                self.message_user(request, f"{delivery.id}: {exc.detail}", messages.ERROR)
-        if retried:
-            self.message_user(request, f"Queued {retried} retry(ies).", messages.SUCCESS)
+        def retry(delivery: WebhookDelivery) -> None:
+            delivery_retry(delivery=delivery, actor=admin_actor(request))
+
+        _queue_each(self, request, queryset, retry, "retry(ies)")

@@ -78,6 +78,17 @@ def test_deleting_a_connection_produces_connection_deleted_with_the_object(hook,
     assert payload["data"]["connection"]["displayName"] == "Acme OpenAI"
 
 
+def _refresh_audit(org, connection, action, metadata):
+    # As the token refresh (issue 13) records it: the refresh job is the actor.
+    audit_record(
+        org_id=org.id,
+        action=action,
+        actor="job:refresh",
+        target_id=connection.id,
+        metadata=metadata,
+    )
+
+
 def test_a_refresh_failure_status_change_produces_status_changed_with_from_to_and_reason(hook, org):
     connection = make_connection(org)
     # As the token refresh records it: the status written, then the audit event, in one
@@ -85,12 +96,11 @@ def test_a_refresh_failure_status_change_produces_status_changed_with_from_to_an
     with transaction.atomic():
         connection.status = ConnectionStatus.ERROR
         connection.save(update_fields=["status", "updated_at"])
-        audit_record(
-            org_id=org.id,
-            action="connection.status_changed",
-            actor="job:refresh",
-            target_id=connection.id,
-            metadata={"from": "ACTIVE", "to": "ERROR", "reason": "invalid_grant"},
+        _refresh_audit(
+            org,
+            connection,
+            "connection.status_changed",
+            {"from": "ACTIVE", "to": "ERROR", "reason": "invalid_grant"},
         )
 
     payload = only_payload("connection.status_changed")
@@ -102,12 +112,11 @@ def test_a_refresh_failure_status_change_produces_status_changed_with_from_to_an
 
 def test_the_status_in_the_payload_is_the_new_one_even_when_audited_before_the_save(hook, org):
     connection = make_connection(org)
-    audit_record(
-        org_id=org.id,
-        action="connection.status_changed",
-        actor="job:refresh",
-        target_id=connection.id,
-        metadata={"from": "ACTIVE", "to": "EXPIRED", "reason": "expired, no refresh token"},
+    _refresh_audit(
+        org,
+        connection,
+        "connection.status_changed",
+        {"from": "ACTIVE", "to": "EXPIRED", "reason": "expired, no refresh token"},
     )
 
     assert only_payload("connection.status_changed")["data"]["connection"]["status"] == "EXPIRED"
@@ -115,12 +124,11 @@ def test_the_status_in_the_payload_is_the_new_one_even_when_audited_before_the_s
 
 def test_a_refresh_failure_produces_connection_refresh_failed(hook, org):
     connection = make_connection(org)
-    audit_record(
-        org_id=org.id,
-        action="connection.refresh_failed",
-        actor="job:refresh",
-        target_id=connection.id,
-        metadata={"reason": "provider answered 503", "attempt": 2},
+    _refresh_audit(
+        org,
+        connection,
+        "connection.refresh_failed",
+        {"reason": "provider answered 503", "attempt": 2},
     )
 
     payload = only_payload("connection.refresh_failed")
@@ -229,12 +237,11 @@ def test_audited_actions_that_are_not_events_produce_none(hook, org):
 
 def test_payloads_pass_on_only_known_metadata_never_a_credential(hook, org):
     connection = make_connection(org)
-    audit_record(
-        org_id=org.id,
-        action="connection.status_changed",
-        actor="job:refresh",
-        target_id=connection.id,
-        metadata={"from": "ACTIVE", "to": "ERROR", "reason": "x", "access_token": CREDENTIAL},
+    _refresh_audit(
+        org,
+        connection,
+        "connection.status_changed",
+        {"from": "ACTIVE", "to": "ERROR", "reason": "x", "access_token": CREDENTIAL},
     )
 
     bodies = " ".join(WebhookEvent.objects.values_list("body", flat=True))
