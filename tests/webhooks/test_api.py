@@ -259,3 +259,19 @@ def test_unknown_methods_and_ids_answer_the_error_envelope(api):
     _error(api.get("/api/v1/webhook-endpoints/whe_nope"), 404, "NOT_FOUND")
     _error(api.post("/api/v1/webhook-deliveries/whd_nope/retry"), 404, "NOT_FOUND")
     _error(api.get("/api/v1/webhook-deliveries/whd_nope/retry"), 405, "METHOD_NOT_ALLOWED")
+
+
+def test_lists_cost_the_same_few_queries_whatever_their_length(
+    api, hook, org, django_assert_max_num_queries
+):
+    endpoint, _ = hook
+    for n in range(6):
+        make_connection(org, display_name=f"c{n}")
+    api.get("/api/v1/webhook-endpoints")  # the key's last-use stamp is written once a minute
+
+    with django_assert_max_num_queries(3):
+        assert (
+            len(api.get(f"/api/v1/webhook-endpoints/{endpoint.id}/deliveries").json()["data"]) == 6
+        )
+    with django_assert_max_num_queries(2):
+        assert len(api.get("/api/v1/webhook-endpoints").json()["data"]) == 1
