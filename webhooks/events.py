@@ -11,6 +11,7 @@ object as the API renders it: never a credential, whatever an audit record holds
 """
 
 import json
+from datetime import datetime
 from typing import Any
 
 from django.db import transaction
@@ -28,6 +29,7 @@ from webhooks.models import (
     WebhookEndpoint,
     WebhookEvent,
 )
+from webhooks.selectors import subscribed_endpoints
 
 # Audit metadata that may be passed on, per event type; anything else stays in the audit log.
 _PASSED_ON: dict[str, tuple[str, ...]] = {
@@ -50,13 +52,7 @@ def on_audit_event(
         return
     if instance.action not in EVENT_TYPES:
         return
-    endpoints = [
-        endpoint
-        for endpoint in WebhookEndpoint.objects.filter(org_id=instance.org_id, enabled=True).only(
-            "id", "org_id", "events"
-        )
-        if endpoint.subscribes_to(instance.action)
-    ]
+    endpoints = subscribed_endpoints(org_id=instance.org_id, event_type=instance.action)
     if endpoints:
         publish(
             org_id=instance.org_id,
@@ -73,7 +69,7 @@ def publish(
     org_id: str,
     event_id: str,
     event_type: str,
-    created_at: Any,
+    created_at: datetime,
     data: dict[str, Any],
     endpoints: list[WebhookEndpoint],
 ) -> WebhookEvent:
