@@ -8,6 +8,7 @@ import threading
 import time
 
 import pytest
+from django.db import transaction
 from pytest_httpserver import HTTPServer
 from standardwebhooks import Webhook
 from werkzeug import Request, Response
@@ -15,7 +16,7 @@ from werkzeug import Request, Response
 from tests.conftest import PROVIDER_HOST
 from tests.postgres import only_postgres
 from tests.webhooks.conftest import make_connection
-from tests.workers import clear_queue, eventually, queued_jobs, worker_process
+from tests.workers import clear_queue, eventually, queued_jobs, run_jobs, worker_process
 from webhooks.delivery import deliver_webhook
 from webhooks.models import WebhookDelivery
 from webhooks.services import endpoint_create
@@ -105,3 +106,14 @@ def test_a_slow_endpoint_does_not_hold_back_another_endpoints_deliveries(
     assert arrivals["/fast"][0] < arrivals["/slow"][1]
     # An endpoint's attempts run one at a time: each waited for the previous one's timeout.
     assert arrivals["/slow"][1] - arrivals["/slow"][0] >= 2.5
+
+
+def test_a_change_rolled_back_leaves_the_worker_nothing_to_send(queue, receiver, org):
+    endpoint_create(org=org, url=receiver.url_for("/hook"), events=["*"], actor="test")
+    with pytest.raises(RuntimeError), transaction.atomic():
+        make_connection(org)
+        raise RuntimeError("the change fails after its audit event")
+
+    assert queued_jobs() == []
+    run_jobs(**WORKER_ENV)
+    assert receiver.log == [] and not WebhookDelivery.objects.exists()
