@@ -41,6 +41,8 @@ class Scope(models.TextChoices):
     AUDIT_READ = "audit:read"
     OAUTH_APPS_READ = "oauth_apps:read"
     OAUTH_APPS_WRITE = "oauth_apps:write"
+    WEBHOOKS_READ = "webhooks:read"
+    WEBHOOKS_WRITE = "webhooks:write"
 
 
 ALL_SCOPES: tuple[str, ...] = tuple(Scope.values)

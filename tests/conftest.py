@@ -152,3 +152,9 @@ def slow_answer() -> Iterator[SlowAnswer]:
     yield make
     for done in running:
         done.wait(10)
+
+
+@pytest.fixture
+def receiver(httpserver: HTTPServer, allow_provider: None) -> HTTPServer:
+    """A webhook receiver: the fake provider's server, let through the egress rules."""
+    return httpserver

@@ -35,6 +35,9 @@ DATA_DEPENDENT = [
     "resolveConnection",
     "createOAuthApp",
     "executeAction",
+    # An endpoint URL's host must resolve (and to an allowed address): it depends on the DNS.
+    "createWebhookEndpoint",
+    "updateWebhookEndpoint",
     *(f"proxy{method}" for method in ("Get", "Post", "Put", "Patch", "Delete")),
 ]
 ACCEPTED = ["2xx", "401", "403", "404", "409", "429"]

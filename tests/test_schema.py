@@ -33,6 +33,15 @@ OPERATIONS = {
     ("delete", "/api/v1/oauth-apps/{id}"): "deleteOAuthApp",
     ("post", "/api/v1/connections/{id}/refresh"): "refreshConnection",
     ("post", "/api/v1/actions/execute"): "executeAction",
+    ("get", "/api/v1/webhook-endpoints"): "listWebhookEndpoints",
+    ("post", "/api/v1/webhook-endpoints"): "createWebhookEndpoint",
+    ("get", "/api/v1/webhook-endpoints/{id}"): "getWebhookEndpoint",
+    ("patch", "/api/v1/webhook-endpoints/{id}"): "updateWebhookEndpoint",
+    ("delete", "/api/v1/webhook-endpoints/{id}"): "deleteWebhookEndpoint",
+    ("post", "/api/v1/webhook-endpoints/{id}/rotate-secret"): "rotateWebhookEndpointSecret",
+    ("post", "/api/v1/webhook-endpoints/{id}/test"): "testWebhookEndpoint",
+    ("get", "/api/v1/webhook-endpoints/{id}/deliveries"): "listWebhookDeliveries",
+    ("post", "/api/v1/webhook-deliveries/{id}/retry"): "retryWebhookDelivery",
     **{
         (method, "/api/v1/proxy/{piece_name}/{path}"): f"proxy{method.capitalize()}"
         for method in ("get", "post", "put", "patch", "delete")

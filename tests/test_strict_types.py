@@ -6,6 +6,7 @@ import pytest
 
 from tests.factories import ConnectionFactory, ProjectFactory
 from tests.oauth.provider import slack_oauth_app
+from webhooks.services import endpoint_create
 
 pytestmark = pytest.mark.django_db
 
@@ -31,10 +32,13 @@ def _typed_fields(schema, body_schema):
 
 
 @pytest.fixture
-def writes(api, org):
+def writes(api, org, allow_provider):
     """Each write operation: (method, path, a valid body)."""
     project = ProjectFactory(org=org)
     app = slack_oauth_app(org)
+    endpoint, _secret = endpoint_create(
+        org=org, url="http://127.0.0.2:9/hook", events=["*"], actor="test"
+    )
     connection = ConnectionFactory(org=org)
     ConnectionFactory(org=org, piece_id="slack", project=None, external_id=None)
     return {
@@ -49,6 +53,16 @@ def writes(api, org):
         "createProject": ("post", "/api/v1/projects", {"name": "P"}),
         "createOAuthApp": ("post", "/api/v1/oauth-apps", {**_SLACK_APP}),
         "updateOAuthApp": ("patch", f"/api/v1/oauth-apps/{app.id}", {"clientId": "c"}),
+        "createWebhookEndpoint": (
+            "post",
+            "/api/v1/webhook-endpoints",
+            {"url": "http://127.0.0.2:9/hook", "events": ["*"]},
+        ),
+        "updateWebhookEndpoint": (
+            "patch",
+            f"/api/v1/webhook-endpoints/{endpoint.id}",
+            {"enabled": False},
+        ),
         "executeAction": (
             "post",
             "/api/v1/actions/execute",

@@ -121,18 +121,28 @@ def _check_arguments(declared: Job, ids: dict[str, Any]) -> None:
             )
 
 
-def defer(declared: Job, *, run_at: datetime | None = None, **ids: JobArgument) -> None:
+def defer(
+    declared: Job,
+    *,
+    run_at: datetime | None = None,
+    lock: str | None = None,
+    **ids: JobArgument,
+) -> None:
     """Enqueues ``declared`` in the caller's transaction (after it commits, on ``thread``).
 
     ``run_at`` (aware) delays the job until then; by default it runs as soon as a worker is free.
+    Jobs sharing a ``lock`` (a name built from ids, e.g. ``webhook-endpoint:whe_…``) run one at a
+    time on ``procrastinate``, so one slow destination cannot take every worker; the in-process
+    engine ignores it.
     """
     if declared.periodic is not None and ids:
         raise TypeError(f"{declared.name} is periodic and takes no arguments.")
     _check_arguments(declared, ids)
     if backend() == PROCRASTINATE:
         task = _procrastinate_tasks[declared.name]
-        if run_at is not None:
-            task = task.configure(schedule_at=run_at)
+        options = {"schedule_at": run_at, "lock": lock}
+        if any(value is not None for value in options.values()):
+            task = task.configure(**{k: v for k, v in options.items() if v is not None})
         task.defer(**ids)
     elif run_at is None:
         transaction.on_commit(functools.partial(_submit, declared, ids))

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "policies",
     "oauth",
     "actions",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -265,6 +266,15 @@ if EGRESS_TIMEOUT_SECONDS <= 0 or EGRESS_MAX_RESPONSE_BYTES <= 0:
         "EGRESS_TIMEOUT_SECONDS and EGRESS_MAX_RESPONSE_BYTES must be positive numbers."
     )
 
+# Webhook delivery (webhooks/delivery.py): each attempt waits this long for the receiver's answer.
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=15.0)
+if WEBHOOK_TIMEOUT_SECONDS <= 0:
+    raise ImproperlyConfigured("WEBHOOK_TIMEOUT_SECONDS must be a positive number of seconds.")
+# Finished deliveries (and their events and attempts) are purged after this many days.
+WEBHOOK_RETENTION_DAYS = env.int("WEBHOOK_RETENTION_DAYS", default=30)
+if WEBHOOK_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured("WEBHOOK_RETENTION_DAYS must be a whole number of days, 1 or more.")
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["orgs.auth.ApiKeyAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["orgs.auth.HasScope"],
@@ -308,6 +318,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several objects have a `status`; each set of choices gets its own component name.
     "SCHEMA_PATH_PREFIX": "/api/v1",
     # Every operation documents the error envelope (weavz/api/schema.py).
     "POSTPROCESSING_HOOKS": [
@@ -321,6 +332,7 @@ SPECTACULAR_SETTINGS = {
         "ValueType": "connections.values.VALUE_TYPES",
         "PolicyType": "policies.models.PolicyType",
         "ResolutionSource": "policies.resolution.SOURCES",
+        "WebhookDeliveryStatus": "webhooks.models.DeliveryStatus",
     },
     "ENUM_GENERATE_CHOICE_DESCRIPTION": False,
 }

@@ -11,6 +11,7 @@ from policies.views import PolicyViewSet, ResolveView
 from weavz.api import views as service_views
 from weavz.api.routers import ApiRouter
 from weavz.api.schema import SchemaView
+from webhooks.views import WebhookDeliveryViewSet, WebhookEndpointViewSet
 
 router = ApiRouter()
 router.register("projects", ProjectViewSet, basename="project")
@@ -18,6 +19,8 @@ router.register("connections", ConnectionViewSet, basename="connection")
 router.register("pieces", PieceViewSet, basename="piece")
 router.register("audit-events", AuditEventViewSet, basename="audit-event")
 router.register("oauth-apps", OAuthAppViewSet, basename="oauth-app")
+router.register("webhook-endpoints", WebhookEndpointViewSet, basename="webhook-endpoint")
+router.register("webhook-deliveries", WebhookDeliveryViewSet, basename="webhook-delivery")
 
 api_v1 = [
     path("schema", SchemaView.as_view(), name="schema"),

@@ -15,14 +15,21 @@ from policies.models import ConnectionPolicy
 from tests.admin.conftest import SECRET_TEXT
 from tests.jobs_for_tests import record_a_run
 from weavz import jobs
+from webhooks.models import WebhookDelivery
 
 pytestmark = pytest.mark.django_db
 OAUTH_SECRET = "oauth-client-secret-PLAINTEXT-77aa"
 
 
 @pytest.fixture
-def populated(console, org, connection):
+def populated(console, org, connection, receiver):
     """Every model has a row, made through the console so history pages have entries."""
+    response = console.post(
+        "/admin/webhooks/webhookendpoint/add/",
+        {"org": org.pk, "url": receiver.url_for("/hook"), "events": ["*"]},
+    )
+    webhook_secret = response.context["made"][0][1]
+    console.forbid(webhook_secret, webhook_secret.removeprefix("whsec_"))
     response = console.post(
         "/admin/orgs/apikey/add/", {"org": org.pk, "name": "crawl", "scopes": ["audit:read"]}
     )
@@ -50,6 +57,7 @@ def populated(console, org, connection):
         },
     )
     assert ConnectionPolicy.objects.exists() and Project.objects.exists()
+    assert WebhookDelivery.objects.exists()  # the connection's change, to the endpoint
     assert LogEntry.objects.count() >= 4
     Group.objects.create(name="operators")
     console.post(

@@ -17,12 +17,14 @@ from .error_code import ErrorCode
 from .error_envelope import ErrorEnvelope
 from .error_envelope_error import ErrorEnvelopeError
 from .error_envelope_error_details import ErrorEnvelopeErrorDetails
+from .events_enum import EventsEnum
 from .execute_request import ExecuteRequest
 from .execution import Execution
 from .get_connection_include import GetConnectionInclude
 from .http_request_input_request import HttpRequestInputRequest
 from .http_request_input_request_headers import HttpRequestInputRequestHeaders
 from .http_request_input_request_query import HttpRequestInputRequestQuery
+from .list_webhook_deliveries_status import ListWebhookDeliveriesStatus
 from .method_enum import MethodEnum
 from .no_auth_value import NoAuthValue
 from .no_auth_value_type import NoAuthValueType
@@ -37,6 +39,7 @@ from .output import Output
 from .output_headers import OutputHeaders
 from .patched_connection_update_request import PatchedConnectionUpdateRequest
 from .patched_o_auth_app_update_request import PatchedOAuthAppUpdateRequest
+from .patched_webhook_endpoint_update_request import PatchedWebhookEndpointUpdateRequest
 from .piece import Piece
 from .piece_auth import PieceAuth
 from .piece_page import PiecePage
@@ -57,6 +60,13 @@ from .secret_text_value_type import SecretTextValueType
 from .success import Success
 from .token_auth_method_enum import TokenAuthMethodEnum
 from .value_type import ValueType
+from .webhook_delivery import WebhookDelivery
+from .webhook_delivery_page import WebhookDeliveryPage
+from .webhook_delivery_status import WebhookDeliveryStatus
+from .webhook_endpoint import WebhookEndpoint
+from .webhook_endpoint_create_request import WebhookEndpointCreateRequest
+from .webhook_endpoint_page import WebhookEndpointPage
+from .webhook_endpoint_with_secret import WebhookEndpointWithSecret
 
 __all__ = (
     "ActionNameEnum",
@@ -76,12 +86,14 @@ __all__ = (
     "ErrorEnvelope",
     "ErrorEnvelopeError",
     "ErrorEnvelopeErrorDetails",
+    "EventsEnum",
     "ExecuteRequest",
     "Execution",
     "GetConnectionInclude",
     "HttpRequestInputRequest",
     "HttpRequestInputRequestHeaders",
     "HttpRequestInputRequestQuery",
+    "ListWebhookDeliveriesStatus",
     "MethodEnum",
     "NoAuthValue",
     "NoAuthValueType",
@@ -96,6 +108,7 @@ __all__ = (
     "OutputHeaders",
     "PatchedConnectionUpdateRequest",
     "PatchedOAuthAppUpdateRequest",
+    "PatchedWebhookEndpointUpdateRequest",
     "Piece",
     "PieceAuth",
     "PiecePage",
@@ -116,4 +129,11 @@ __all__ = (
     "Success",
     "TokenAuthMethodEnum",
     "ValueType",
+    "WebhookDelivery",
+    "WebhookDeliveryPage",
+    "WebhookDeliveryStatus",
+    "WebhookEndpoint",
+    "WebhookEndpointCreateRequest",
+    "WebhookEndpointPage",
+    "WebhookEndpointWithSecret",
 )
