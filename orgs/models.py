@@ -38,6 +38,7 @@ class Scope(models.TextChoices):
     PROJECTS_READ = "projects:read"
     PROJECTS_WRITE = "projects:write"
     AUDIT_READ = "audit:read"
+    CONNECT_WRITE = "connect:write"
 
 
 ALL_SCOPES: tuple[str, ...] = tuple(Scope.values)

@@ -138,6 +138,17 @@ def resolve(
     return _active(_policy_connection(policy), policy, Source.DEFAULT)
 
 
+def policy_in_force(
+    *, org: Organization, piece_name: str, project_id: str | None = None
+) -> ConnectionPolicy | None:
+    """The policy that governs ``piece_name`` in ``project_id`` (or the whole org), by the same
+    precedence ``resolve`` uses; the same VALIDATION_ERROR for an unknown piece or project."""
+    found = _load(
+        org=org, piece_name=piece_name, project_id=project_id, external_id=None, connection_id=None
+    )
+    return _policy_in_force(found.org_policy, found.project_policy)
+
+
 def _policy_in_force(
     org_policy: ConnectionPolicy | None, project_policy: ConnectionPolicy | None
 ) -> ConnectionPolicy | None:

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "orgs",
     "connections",
     "policies",
+    "connect",
 ]
 
 MIDDLEWARE = [
@@ -172,6 +173,14 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BODY_BYTES
 
 ADMIN_PATH = env.str("ADMIN_PATH", default="admin/").strip("/") + "/"
 
+# Where browsers reach this service: connect page links and the OAuth callback are built from it.
+PUBLIC_URL = env.str("PUBLIC_URL", default="http://127.0.0.1:8000").rstrip("/")
+if not re.match(r"^https?://[^/?#\s]+(/[^?#\s]*)?$", PUBLIC_URL):
+    raise ImproperlyConfigured(
+        f"PUBLIC_URL={PUBLIC_URL!r} is malformed: use the scheme and host browsers reach this "
+        "service at, e.g. https://weavz.example.com."
+    )
+
 # Behind a TLS-terminating proxy (see README "Deploying"): trust its X-Forwarded-Proto.
 if env.bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -195,6 +204,8 @@ THROTTLE_RATES = {
     "read": env.str("THROTTLE_READ_RATE", default="6000/min"),
     "write": env.str("THROTTLE_WRITE_RATE", default="1200/min"),
     "anon": env.str("THROTTLE_ANON_RATE", default="600/min"),
+    # Per client IP on the connect pages (token exchange, form posts, OAuth callback).
+    "connect": env.str("THROTTLE_CONNECT_RATE", default="60/min"),
 }
 for _scope, _rate in THROTTLE_RATES.items():
     if not re.match(_RATE, _rate):
@@ -264,4 +275,5 @@ LOGGING = {
     # The access line covers every request; django.request would repeat each 4xx as a warning.
     "loggers": {"django.request": {"level": "ERROR"}, "django.server": {"level": "WARNING"}},
 }
-CSRF_FAILURE_VIEW = "weavz.api.errors.csrf_failure"
+# The connect page answers a CSRF failure with a page; everything else with the envelope.
+CSRF_FAILURE_VIEW = "connect.pages.csrf_failure"

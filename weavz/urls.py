@@ -7,6 +7,7 @@ from drf_spectacular.views import (
     SpectacularSwaggerView,
 )
 
+from connect.views import ConnectSessionViewSet
 from connections.views import ConnectionViewSet, PieceViewSet
 from orgs.views import AuditEventViewSet, ProjectViewSet
 from policies.views import PolicyViewSet, ResolveView
@@ -18,6 +19,7 @@ router.register("projects", ProjectViewSet, basename="project")
 router.register("connections", ConnectionViewSet, basename="connection")
 router.register("pieces", PieceViewSet, basename="piece")
 router.register("audit-events", AuditEventViewSet, basename="audit-event")
+router.register("connect/sessions", ConnectSessionViewSet, basename="connect-session")
 
 api_v1 = [
     path("schema", SpectacularJSONAPIView.as_view(), name="schema"),
@@ -37,6 +39,7 @@ urlpatterns = [
     path("healthz", service_views.healthz, name="healthz"),
     path("readyz", service_views.readyz, name="readyz"),
     path("api/v1/", include(api_v1)),
+    path("connect/", include("connect.urls")),
     path("api/docs", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("api/redoc", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
     path(settings.ADMIN_PATH, admin.site.urls),

@@ -29,9 +29,28 @@ class ApiError(exceptions.APIException):
     status_code: int = status.HTTP_400_BAD_REQUEST
     code = "VALIDATION_ERROR"
     default_detail = "The request is invalid."
+    details: dict[str, list[str]] | None = None
 
     def __init__(self, message: str | None = None) -> None:
         super().__init__(message or self.default_detail)
+
+
+class ValidationFailed(ApiError):
+    """400 VALIDATION_ERROR naming each bad field: ``ValidationFailed({"name": ["…"]})``."""
+
+    default_detail = "The request is invalid; see details."
+
+    def __init__(self, details: Mapping[str, list[str]], message: str | None = None) -> None:
+        super().__init__(message)
+        self.details = dict(details)
+
+
+class NotFound(ApiError):
+    """404 NOT_FOUND; also what another organization's object is."""
+
+    status_code: int = status.HTTP_404_NOT_FOUND
+    code = "NOT_FOUND"
+    default_detail = "Not found."
 
 
 class Conflict(ApiError):
@@ -62,6 +81,12 @@ class PayloadTooLarge(ApiError):
     status_code: int = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     code = "PAYLOAD_TOO_LARGE"
     default_detail = "The request body is too large."
+
+
+class Gone(ApiError):
+    status_code: int = status.HTTP_410_GONE
+    code = "GONE"
+    default_detail = "This is no longer available."
 
 
 _CODES: list[tuple[type[Exception], str]] = [
@@ -154,7 +179,7 @@ def exception_handler(exc: Exception, context: Mapping[str, Any]) -> Response:
     code = getattr(exc, "code", None) if isinstance(exc, ApiError) else None
     if code is None:
         code = next((c for cls, c in _CODES if isinstance(exc, cls)), "ERROR")
-    details = None
+    details = exc.details if isinstance(exc, ApiError) else None
     message = _message(exc)
     if isinstance(exc, exceptions.ValidationError):
         details = flatten_details(exc.detail)
