@@ -13,8 +13,6 @@ from django import forms
 from connections.models import Piece
 from connections.values import InvalidValue, validate_value
 
-# The types the page can ask for, in the order it offers them.
-PAGE_TYPES = ("OAUTH2", "SECRET_TEXT", "BASIC_AUTH", "CUSTOM_AUTH", "NO_AUTH")
 TYPE_LABELS = {
     "OAUTH2": "Sign in",
     "SECRET_TEXT": "API key",
@@ -104,5 +102,5 @@ class CredentialsForm(forms.Form):
 
 
 def page_types(piece: Piece) -> list[str]:
-    """The value types the page offers for this piece, in the page's order."""
-    return [t for t in PAGE_TYPES if t in piece.auth_types]
+    """The value types the page offers for this piece, in the catalog's order (its preference)."""
+    return [t for t in piece.auth_types if t in TYPE_LABELS]

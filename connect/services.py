@@ -136,7 +136,8 @@ def connect_session_create(
             error_redirect_uri=error_redirect_uri or "",
             token_hash=hash_key(token),
             created_by=actor,
-            expires_at=timezone.now() + timedelta(seconds=ttl_seconds),
+            # Whole seconds: the expiry the API shows is exactly the one the database enforces.
+            expires_at=timezone.now().replace(microsecond=0) + timedelta(seconds=ttl_seconds),
         )
         audit_record(
             org_id=org.id,
