@@ -58,7 +58,7 @@ class ConnectSessionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     search_fields = ["=id", "=external_id", "=connection__id"]
     list_select_related = ["org", "piece"]
     ordering = ["-id"]
-    fields = readonly_fields = [
+    fields = readonly_fields = (
         "id",
         "org",
         "project",
@@ -74,7 +74,7 @@ class ConnectSessionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         "created_at",
         "expires_at",
         "completed_at",
-    ]
+    )
     actions = None
 
     @admin.display(description="Status")

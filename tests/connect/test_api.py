@@ -1,4 +1,4 @@
-"""POST /connect/sessions, GET /connect/sessions/:id and POST …/cancel (API.md, "Connect sessions")."""
+"""The Connect sessions API: create, get and cancel (API.md, "Connect sessions")."""
 
 import re
 from datetime import timedelta
