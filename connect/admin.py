@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.db import models
 from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
@@ -27,6 +28,7 @@ class AllowedRedirectUriAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_select_related = ["org"]
     ordering = ["org", "uri"]
     fields = ["org", "uri"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         return [] if obj is None else ["org", "uri", "created_at"]

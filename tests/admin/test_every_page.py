@@ -8,6 +8,7 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
+from connect.services import connect_session_create
 from connections.models import Connection
 from orgs.models import ApiKey, Project
 from policies.models import ConnectionPolicy
@@ -45,6 +46,14 @@ def populated(console, org, connection):
             "connection": connection.pk,
         },
     )
+    console.post(
+        "/admin/connect/allowedredirecturi/add/",
+        {"org": org.pk, "uri": "https://app.example.com/connected"},
+    )
+    session = connect_session_create(
+        org=org, piece_name="stripe", external_id="user-1", actor="test"
+    )
+    console.forbid(session.token, session.session.token_hash)
     assert ConnectionPolicy.objects.exists() and Project.objects.exists()
     assert LogEntry.objects.count() >= 4
     Group.objects.create(name="operators")
