@@ -23,6 +23,14 @@ TYPE_LABELS = {
 PROP_PREFIX = "prop-"
 
 
+def _in_sentence(label: str) -> str:
+    """``Email`` -> ``email``, but ``OpenAI API key`` and ``URL`` stay as they are."""
+    first, _, rest = label.partition(" ")
+    if first[1:].islower():
+        first = first.lower()
+    return f"{first} {rest}" if rest else first
+
+
 def _text(label: str, *, secret: bool, required: bool = True, **attrs: str) -> forms.CharField:
     widget: forms.Widget = (
         forms.PasswordInput(attrs={"autocomplete": "off", "spellcheck": "false", **attrs})
@@ -36,7 +44,7 @@ def _text(label: str, *, secret: bool, required: bool = True, **attrs: str) -> f
         max_length=16_000,
         widget=widget,
         error_messages={
-            "required": f"Please enter {label[0].lower() + label[1:]}.",
+            "required": f"Please enter your {_in_sentence(label)}.",
             "max_length": "This is too long.",
         },
     )

@@ -5,7 +5,7 @@
 - ``/connect/cs_…`` shows the piece and the form its value type needs; a POST completes the
   session. Every answer is a page: 404/410 for unknown or used links, 429 over the rate limit.
 - Pages carry a strict Content-Security-Policy (no scripts at all, ``frame-ancestors 'none'``),
-  ``Cache-Control: no-store`` and ``Referrer-Policy: no-referrer``.
+  ``Cache-Control: no-store``; the link's redirect carries ``Referrer-Policy: no-referrer``.
 
 The piece, the end user's ``externalId`` and the project come from the session, never from the
 browser.
@@ -32,6 +32,7 @@ from connect.services import (
     MAX_TTL_SECONDS,
     connect_session_complete,
     connect_token_exchange,
+    gone_error,
 )
 from weavz.api.errors import ApiError, Gone, NotFound, ValidationFailed
 from weavz.api.errors import csrf_failure as api_csrf_failure
@@ -77,7 +78,9 @@ def page(
     response = render(request, template, context or {}, status=status)
     response["Content-Security-Policy"] = _csp(form_targets)
     response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    # "same-origin" (not "no-referrer"): with no referrer chromium sends `Origin: null` on the
+    # form's POST, which CSRF protection rightly refuses. The token is no longer in this URL.
+    response["Referrer-Policy"] = "same-origin"
     # Tells the envelope middleware this error is a page on purpose, not an API answer.
     response.weavz_page = True  # type: ignore[attr-defined]
     return response
@@ -210,7 +213,7 @@ def session_page(request: HttpRequest, session_id: str) -> HttpResponse:
             f"{session.error} Ask the app that sent you here for a new link.",
         )
     if status != SessionStatus.PENDING:
-        return _error_page(request, Gone(f"This connect session is {status.lower()}."))
+        return _error_page(request, gone_error(session))
 
     types = page_types(session.piece)
     if not types:

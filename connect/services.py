@@ -159,11 +159,18 @@ def _metadata(session: ConnectSession, **extra: Any) -> dict[str, Any]:
     }
 
 
-def _gone(session: ConnectSession | None) -> Gone:
+_GONE = {
+    SessionStatus.COMPLETED: "This link was already used to connect an account.",
+    SessionStatus.EXPIRED: "This link has expired.",
+    SessionStatus.CANCELLED: "This link was cancelled.",
+    SessionStatus.FAILED: "Connecting with this link failed.",
+}
+
+
+def gone_error(session: ConnectSession | None) -> Gone:
     if session is None:
         return Gone("This connect session no longer exists.")
-    status = session_status(session)
-    return Gone(f"This connect session is {status.lower()}; it can no longer be used.")
+    return Gone(_GONE.get(session_status(session), "This link can no longer be used."))
 
 
 def _claim(session_id: str, *, first_use: bool = False, **changes: Any) -> bool:
@@ -209,7 +216,7 @@ def connect_token_exchange(*, token: str) -> ConnectSession:
         found.refresh_from_db()
         if session_status(found) == SessionStatus.PENDING:
             raise Gone("This link was already opened once; ask for a new one.")
-        raise _gone(found)
+        raise gone_error(found)
     found.refresh_from_db()
     return found
 
@@ -257,7 +264,7 @@ def connect_session_complete(*, session_id: str, value: dict[str, Any]) -> Conne
     with transaction.atomic():
         now = timezone.now()
         if not _claim(session_id, status=SessionStatus.COMPLETED, completed_at=now):
-            raise _gone(ConnectSession.objects.filter(pk=session_id).first())
+            raise gone_error(ConnectSession.objects.filter(pk=session_id).first())
         session = (
             ConnectSession.objects.select_related("org", "piece", "project", "connection__piece")
             .defer("connection__value")

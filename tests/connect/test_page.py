@@ -214,7 +214,7 @@ def test_a_custom_auth_form_keeps_what_was_typed_except_secrets(start_session):
     )
     assert response.status_code == 400
     html = _html(response)
-    assert "Please enter email." in html
+    assert "Please enter your email." in html
     assert 'value="https://acme.atlassian.net"' in html
     assert SECRET not in html
     assert 'aria-invalid="true"' in html and 'aria-describedby="id_prop-email-error"' in html
@@ -271,7 +271,7 @@ def test_a_type_the_piece_does_not_accept_falls_back_to_one_it_does(start_sessio
     path = open_link(client, created["token"])
     response = client.post(path, {"type": "NO_AUTH"})
     assert response.status_code == 400
-    assert "Please enter openAI API key." in _html(response)
+    assert "Please enter your OpenAI API key." in _html(response)
     assert not Connection.objects.exists()
 
 
@@ -280,7 +280,7 @@ def test_an_empty_secret_is_refused_with_a_readable_message(start_session):
     client = Client()
     response = client.post(open_link(client, created["token"]), {"secret_text": ""})
     assert response.status_code == 400
-    assert "Please enter openAI API key." in _html(response)
+    assert "Please enter your OpenAI API key." in _html(response)
 
 
 def test_reconnect_keeps_the_id_and_returns_the_connection_to_active(start_session, org, api):
