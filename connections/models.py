@@ -22,6 +22,27 @@ class Piece(models.Model):
         blank=True,
         help_text='CUSTOM_AUTH only: {"name": {"displayName": …, "required": …, "secret": …}}',
     )
+    # NULL: each connection carries its own root (a base_url or instance_url prop).
+    base_url = models.CharField(  # noqa: DJ001
+        max_length=500,
+        null=True,
+        blank=True,
+        help_text="The provider's API root, e.g. https://slack.com/api; empty when each "
+        "connection carries its own (a CUSTOM_AUTH prop base_url or instance_url).",
+    )
+    auth = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='Where each value type\'s credential goes, e.g. {"SECRET_TEXT": {"headers": '
+        '{"Authorization": "Bot {secret_text}"}}}; keys headers, query, basic, path. A type '
+        "left out gets the default (Bearer for OAUTH2 and SECRET_TEXT, Basic for BASIC_AUTH).",
+    )
+    oauth2 = models.JSONField(
+        null=True,
+        blank=True,
+        help_text='{"authorizeUrl", "tokenUrl", "scopes": [...], "pkce": true, '
+        '"tokenAuthMethod": "client_secret_basic" | "client_secret_post"}',
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -57,6 +78,8 @@ class Connection(models.Model):
     # The value's type is metadata (admin filters on it); the value itself is only ciphertext.
     value_type = models.CharField(max_length=16)
     value = EncryptedJSONField(label="connections.value")
+    # Written by a call at most once a minute (actions), never by an edit.
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = created_at_field()
     updated_at = UpdatedAtField()
 

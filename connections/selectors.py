@@ -23,10 +23,11 @@ class ConnectionRow(NamedTuple):
     status: str
     created_at: datetime | str
     updated_at: datetime | str
+    last_used_at: datetime | str | None
 
 
-_ROW = ModelColumns(Connection, "c", only=ConnectionRow._fields[:-2])
-_STAMPS = TimestampColumns(Connection, "c", only=ConnectionRow._fields[-2:])
+_ROW = ModelColumns(Connection, "c", only=ConnectionRow._fields[:-3])
+_STAMPS = TimestampColumns(Connection, "c", only=ConnectionRow._fields[-3:])
 # Query parameter -> model field, in the order their conditions appear in the statement.
 LIST_FILTERS = {
     "pieceName": "piece",

@@ -27,6 +27,7 @@ def render_connection(connection: Connection | ConnectionRow) -> dict[str, Any]:
         "status": connection.status,
         "createdAt": iso(connection.created_at),
         "updatedAt": iso(connection.updated_at),
+        "lastUsedAt": iso(connection.last_used_at),
     }
 
 
@@ -38,6 +39,9 @@ def render_piece(piece: Piece) -> dict[str, Any]:
     }
     if "CUSTOM_AUTH" in piece.auth_types:
         body["props"] = piece.props
+    body["baseUrl"] = piece.base_url or None
+    body["auth"] = piece.auth
+    body["oauth2"] = piece.oauth2
     return body
 
 
@@ -65,6 +69,9 @@ class ConnectionSerializer(serializers.Serializer[Connection]):
     status = serializers.ChoiceField(choices=ConnectionStatus.choices)
     createdAt = serializers.DateTimeField()
     updatedAt = serializers.DateTimeField()
+    lastUsedAt = serializers.DateTimeField(
+        allow_null=True, help_text="When a call last used it (updated at most once a minute)."
+    )
 
 
 class RevealedConnectionSerializer(ConnectionSerializer):
@@ -87,11 +94,26 @@ class ConnectionUpdateSerializer(StrictSerializer):
     status = serializers.ChoiceField(required=False, choices=ConnectionStatus.choices)
 
 
+class OAuth2SettingsSerializer(serializers.Serializer[Any]):
+    authorizeUrl = serializers.CharField()
+    tokenUrl = serializers.CharField()
+    scopes = serializers.ListField(child=serializers.CharField())
+    pkce = serializers.BooleanField()
+    tokenAuthMethod = serializers.ChoiceField(choices=["client_secret_basic", "client_secret_post"])
+
+
 class PieceSerializer(serializers.Serializer[Piece]):
     name = serializers.CharField()
     displayName = serializers.CharField()
     authTypes = serializers.ListField(child=serializers.ChoiceField(choices=VALUE_TYPES))
     props = serializers.DictField(required=False)
+    baseUrl = serializers.CharField(
+        allow_null=True, help_text="The API root; null when each connection carries its own."
+    )
+    auth = serializers.DictField(
+        help_text="Per value type: where the credential goes (headers, query, basic, path)."
+    )
+    oauth2 = OAuth2SettingsSerializer(allow_null=True)
 
 
 @extend_schema_serializer(many=False)  # already the whole page: not an array of pages

@@ -33,6 +33,7 @@ class Scope(models.TextChoices):
     CONNECTIONS_READ = "connections:read"
     CONNECTIONS_WRITE = "connections:write"
     CONNECTIONS_REVEAL = "connections:reveal"
+    CONNECTIONS_USE = "connections:use"
     POLICIES_READ = "policies:read"
     POLICIES_WRITE = "policies:write"
     PROJECTS_READ = "projects:read"

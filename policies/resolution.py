@@ -8,7 +8,7 @@ unique constraint), so the statement costs the same whatever the size of the tab
 """
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from rest_framework.exceptions import NotFound, ValidationError
@@ -42,6 +42,8 @@ class Resolution:
     connection: Connection
     policy: ConnectionPolicy | None
     source: str
+    # Loaded only for a call (``for_call=True``): the piece's row, for its base URL and auth.
+    piece: Piece | None = None
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,7 @@ class _Candidates:
     project_policy: ConnectionPolicy | None
     named: Connection | None
     by_external: Connection | None
+    piece: Piece | None
 
 
 def resolve(
@@ -59,11 +62,14 @@ def resolve(
     project_id: str | None = None,
     external_id: str | None = None,
     connection_id: str | None = None,
+    for_call: bool = False,
 ) -> Resolution:
     """The connection to use, the policy in force and the source; or the precise API error.
 
-    Connections loaded here carry metadata only (the ciphertext is deferred): a caller that runs
-    the action asks ``resolution.connection.decrypted_value()``, which loads it then.
+    By default connections carry metadata only (the ciphertext stays in the database). With
+    ``for_call`` the same one statement also brings the candidates' ciphertext and the piece's
+    row, so that running an action costs no further query:
+    ``resolution.connection.decrypted_value()`` then decrypts what was loaded.
     """
     found = _load(
         org=org,
@@ -71,8 +77,26 @@ def resolve(
         project_id=project_id,
         external_id=external_id,
         connection_id=connection_id,
+        for_call=for_call,
     )
+    resolution = _choose(
+        found,
+        piece_name=piece_name,
+        project_id=project_id,
+        external_id=external_id,
+        connection_id=connection_id,
+    )
+    return replace(resolution, piece=found.piece) if for_call else resolution
 
+
+def _choose(
+    found: _Candidates,
+    *,
+    piece_name: str,
+    project_id: str | None,
+    external_id: str | None,
+    connection_id: str | None,
+) -> Resolution:
     def usable(connection: Connection | None) -> bool:
         # Org-level connections anywhere; a project's connections only in that project.
         return (
@@ -177,26 +201,33 @@ def _active(connection: Connection, policy: ConnectionPolicy | None, source: str
     return Resolution(connection=connection, policy=policy, source=source)
 
 
-# (alias, columns) in the order of the SELECT list. Resolution reads metadata only: the
-# ciphertext stays in the database.
-_GROUPS = (
-    ModelColumns(ConnectionPolicy, "op"),
-    ModelColumns(Connection, "opc", exclude=["value"]),
-    ModelColumns(ConnectionPolicy, "pp"),
-    ModelColumns(Connection, "ppc", exclude=["value"]),
-    ModelColumns(Connection, "n", exclude=["value"]),
-    ModelColumns(Connection, "e", exclude=["value"]),
-)
+def _groups(for_call: bool) -> tuple[ModelColumns, ...]:
+    """(alias, columns) in the order of the SELECT list. Resolving reads metadata only: the
+    ciphertext stays in the database. A call also reads the ciphertext and the piece's row."""
+    exclude = [] if for_call else ["value"]
+    groups = (
+        ModelColumns(ConnectionPolicy, "op"),
+        ModelColumns(Connection, "opc", exclude=exclude),
+        ModelColumns(ConnectionPolicy, "pp"),
+        ModelColumns(Connection, "ppc", exclude=exclude),
+        ModelColumns(Connection, "n", exclude=exclude),
+        ModelColumns(Connection, "e", exclude=exclude),
+    )
+    return (*groups, ModelColumns(Piece, "pc")) if for_call else groups
+
+
+_GROUPS = {False: _groups(False), True: _groups(True)}
 
 
 @functools.cache
-def _statement(vendor: str) -> str:
+def _statement(vendor: str, for_call: bool) -> str:
     """The SQL, built once per process and database vendor (see ``weavz.api.sql`` for why).
 
     A NULL parameter matches nothing, so one statement serves every combination of inputs.
     """
-    table = {m: qn(m._meta.db_table) for m in (ConnectionPolicy, Connection)}
-    columns = ", ".join(group.select for group in _GROUPS)
+    table = {m: qn(m._meta.db_table) for m in (ConnectionPolicy, Connection, Piece)}
+    columns = ", ".join(group.select for group in _GROUPS[for_call])
+    piece_join = f"LEFT JOIN {table[Piece]} pc ON pc.{qn('name')} = %s" if for_call else ""
     return f"""
         SELECT
           EXISTS(SELECT 1 FROM {qn(Piece._meta.db_table)} WHERE {qn("name")} = %s),
@@ -216,6 +247,7 @@ def _statement(vendor: str) -> str:
         LEFT JOIN {table[Connection]} e
           ON e.{qn("org_id")} = o.{qn("id")} AND e.{qn("piece_id")} = %s
          AND e.{qn("external_id")} = %s
+        {piece_join}
         WHERE o.{qn("id")} = %s
     """  # noqa: S608 (identifiers come from model metadata; every value is a parameter)
 
@@ -227,6 +259,7 @@ def _load(
     project_id: str | None,
     external_id: str | None,
     connection_id: str | None,
+    for_call: bool,
 ) -> _Candidates:
     params = [
         piece_name,
@@ -238,9 +271,10 @@ def _load(
         connection_id,
         piece_name,
         external_id,
+        *([piece_name] if for_call else []),
         org.pk,
     ]
-    row = fetch_one(_statement(db().vendor), params)
+    row = fetch_one(_statement(db().vendor, for_call), params)
     if row is None:  # the org was deleted under the request
         raise NotFound("No such organization.")
     if not row[0]:
@@ -250,7 +284,7 @@ def _load(
 
     found: list[Any] = []
     position = 2
-    for group in _GROUPS:
+    for group in _GROUPS[for_call]:
         found.append(group.instance(row[position : position + len(group)]))
         position += len(group)
     org_policy, org_policy_connection, project_policy, project_policy_connection = found[:4]
@@ -261,5 +295,9 @@ def _load(
         if policy is not None and connection is not None:
             policy.connection = connection
     return _Candidates(
-        org_policy=org_policy, project_policy=project_policy, named=found[4], by_external=found[5]
+        org_policy=org_policy,
+        project_policy=project_policy,
+        named=found[4],
+        by_external=found[5],
+        piece=found[6] if for_call else None,
     )

@@ -1,9 +1,10 @@
 import importlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import pytest
 from django.apps import apps as django_apps
+from pytest_httpserver import HTTPServer
 from rest_framework.test import APIClient
 
 from connections.models import Piece
@@ -12,7 +13,12 @@ from orgs.services import api_key_create
 from tests.factories import OrganizationFactory
 
 ApiFactory = Callable[..., APIClient]
+
+# The fake providers (pytest-httpserver) listen here, and only this address is let through the
+# egress checks, so tests can also show that every other spelling of loopback is refused.
+PROVIDER_HOST = "127.0.0.2"
 _CATALOG = importlib.import_module("connections.migrations.0002_piece_catalog")
+_CALLING = importlib.import_module("connections.migrations.0007_piece_calling")
 
 
 @pytest.fixture(autouse=True)
@@ -24,6 +30,7 @@ def _piece_catalog(request: pytest.FixtureRequest, django_db_blocker: Any) -> No
     with django_db_blocker.unblock():
         if not Piece.objects.exists():
             _CATALOG.load(django_apps, None)
+            _CALLING.load(django_apps, None)
 
 
 @pytest.fixture
@@ -60,3 +67,21 @@ def api(make_api: ApiFactory, org: Organization) -> APIClient:
 @pytest.fixture
 def charlie(make_api: ApiFactory, other_org: Organization) -> APIClient:
     return make_api(other_org)
+
+
+@pytest.fixture(scope="session")
+def make_httpserver() -> Iterator[HTTPServer]:
+    """pytest-httpserver's fake provider on 127.0.0.2, on an ephemeral port; threaded, so a
+    kept-alive connection from one test does not hold the server from the next."""
+    server = HTTPServer(host=PROVIDER_HOST, port=0, threaded=True)
+    server.start()
+    yield server
+    server.clear()
+    if server.is_running():
+        server.stop()
+
+
+@pytest.fixture
+def allow_provider(settings: Any) -> None:
+    """Egress lets through the fake provider's address, and nothing else of loopback."""
+    settings.EGRESS_ALLOWED_NETWORKS = [f"{PROVIDER_HOST}/32"]

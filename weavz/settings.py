@@ -3,6 +3,7 @@
 Required values that are missing or malformed stop start-up with a sentence saying how to fix them.
 """
 
+import ipaddress
 import re
 import warnings
 from pathlib import Path
@@ -64,6 +65,7 @@ INSTALLED_APPS = [
     "orgs",
     "connections",
     "policies",
+    "actions",
     "connect",
 ]
 
@@ -214,6 +216,24 @@ for _scope, _rate in THROTTLE_RATES.items():
             "50000/hour, or leave it empty to switch that limit off."
         )
 
+# Outgoing calls (weavz/egress.py). Loopback, private, link-local, CGNAT and metadata addresses
+# are refused unless a network listed here holds them (tests and the benchmark: 127.0.0.0/8).
+EGRESS_ALLOWED_NETWORKS = env.list("EGRESS_ALLOWED_NETWORKS", default=[])
+for _cidr in EGRESS_ALLOWED_NETWORKS:
+    try:
+        ipaddress.ip_network(_cidr.strip(), strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"EGRESS_ALLOWED_NETWORKS holds {_cidr!r}, which is not a network: use CIDRs "
+            "separated by commas, e.g. 10.1.0.0/16,fd00::/8."
+        ) from None
+EGRESS_TIMEOUT_SECONDS = env.float("EGRESS_TIMEOUT_SECONDS", default=30.0)
+EGRESS_MAX_RESPONSE_BYTES = env.int("EGRESS_MAX_RESPONSE_BYTES", default=10 * 1024 * 1024)
+if EGRESS_TIMEOUT_SECONDS <= 0 or EGRESS_MAX_RESPONSE_BYTES <= 0:
+    raise ImproperlyConfigured(
+        "EGRESS_TIMEOUT_SECONDS and EGRESS_MAX_RESPONSE_BYTES must be positive numbers."
+    )
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["orgs.auth.ApiKeyAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["orgs.auth.HasScope"],
@@ -277,7 +297,13 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # The access line covers every request; django.request would repeat each 4xx as a warning.
-    "loggers": {"django.request": {"level": "ERROR"}, "django.server": {"level": "WARNING"}},
+    # requests-hardened warns about every address it refuses, also those EGRESS_ALLOWED_NETWORKS
+    # then lets through; weavz.egress logs the refusals that stand.
+    "loggers": {
+        "django.request": {"level": "ERROR"},
+        "django.server": {"level": "WARNING"},
+        "requests_hardened": {"level": "ERROR"},
+    },
 }
 # The connect page answers a CSRF failure with a page; everything else with the envelope.
 CSRF_FAILURE_VIEW = "connect.pages.csrf_failure"

@@ -7,6 +7,7 @@ from drf_spectacular.views import (
     SpectacularSwaggerView,
 )
 
+from actions.views import ExecuteView, ProxyView
 from connect.views import ConnectSessionViewSet
 from connections.views import ConnectionViewSet, PieceViewSet
 from orgs.views import AuditEventViewSet, ProjectViewSet
@@ -32,6 +33,8 @@ api_v1 = [
         PolicyViewSet.as_view({"get": "retrieve", "delete": "destroy"}),
         name="policy-detail",
     ),
+    path("actions/execute", ExecuteView.as_view(), name="action-execute"),
+    path("proxy/<str:piece_name>/<path:path>", ProxyView.as_view(), name="proxy"),
     *router.urls,
 ]
 

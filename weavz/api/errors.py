@@ -89,6 +89,33 @@ class Gone(ApiError):
     default_detail = "This is no longer available."
 
 
+class EgressDenied(ApiError):
+    """The destination of an outgoing call is not allowed (a private, loopback, link-local or
+    metadata address not listed in EGRESS_ALLOWED_NETWORKS)."""
+
+    status_code: int = status.HTTP_403_FORBIDDEN
+    code = "EGRESS_DENIED"
+    default_detail = "The destination address is not allowed."
+
+
+class UpstreamUnavailable(ApiError):
+    status_code: int = status.HTTP_502_BAD_GATEWAY
+    code = "UPSTREAM_UNAVAILABLE"
+    default_detail = "The upstream service could not be reached."
+
+
+class UpstreamTimeout(ApiError):
+    status_code: int = status.HTTP_504_GATEWAY_TIMEOUT
+    code = "UPSTREAM_TIMEOUT"
+    default_detail = "The upstream service did not answer in time."
+
+
+class UpstreamResponseTooLarge(ApiError):
+    status_code: int = status.HTTP_502_BAD_GATEWAY
+    code = "UPSTREAM_RESPONSE_TOO_LARGE"
+    default_detail = "The upstream response is larger than allowed."
+
+
 _CODES: list[tuple[type[Exception], str]] = [
     (exceptions.ParseError, "MALFORMED_JSON"),
     (exceptions.NotAuthenticated, "UNAUTHENTICATED"),

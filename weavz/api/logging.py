@@ -22,7 +22,8 @@ import logging
 import re
 import time
 import traceback
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -46,6 +47,9 @@ _SECRET_KEY_NAMES = re.compile(
 )
 
 request_id_var: ContextVar[str | None] = ContextVar("weavz_request_id", default=None)
+# Literal values to scrub besides the patterns: the credential of the outgoing call in progress
+# (weavz.egress binds it), which may look like nothing in particular and may sit in a URL path.
+_call_secrets_var: ContextVar[tuple[str, ...]] = ContextVar("weavz_call_secrets", default=())
 
 # Attributes every LogRecord has; anything else on a record came from ``extra=``.
 _STANDARD_ATTRS = frozenset(
@@ -82,7 +86,21 @@ def _secret_name(name: str) -> bool:
     return _SECRET_KEY_NAMES.search(name) is not None
 
 
+@contextmanager
+def redacting(secrets: Iterable[str]) -> Iterator[None]:
+    """Within the block, every record logged in this context is also scrubbed of ``secrets``
+    (whatever logger writes it: ours, urllib3's, an exception's traceback)."""
+    values = tuple(sorted({s for s in secrets if s}, key=len, reverse=True))
+    token = _call_secrets_var.set(_call_secrets_var.get() + values)
+    try:
+        yield
+    finally:
+        _call_secrets_var.reset(token)
+
+
 def redact_text(text: str) -> str:
+    for secret in _call_secrets_var.get():
+        text = text.replace(secret, REDACTED)
     lowered = text.lower()
     if not any(marker in lowered for marker in _MARKERS):
         return text

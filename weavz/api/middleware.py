@@ -64,6 +64,8 @@ class JsonErrorsMiddleware:
         response = self.get_response(request)
         if (
             response.status_code >= 400
+            # An upstream's answer relayed by the proxy is the upstream's, not ours.
+            and not getattr(response, "passthrough", False)
             and not response.get("Content-Type", "").startswith("application/json")
             and not request.path.startswith(self.admin_prefix)
             and not getattr(response, "weavz_page", False)

@@ -40,14 +40,17 @@ ERROR_SCHEMA: dict[str, Any] = {
 ERROR_RESPONSES: dict[str, str] = {
     "400": "VALIDATION_ERROR (with details) or MALFORMED_JSON.",
     "401": "UNAUTHENTICATED: the API key is missing, malformed, unknown, revoked or expired.",
-    "403": "FORBIDDEN (the key lacks the scope) or POLICY_VIOLATION.",
+    "403": "FORBIDDEN (the key lacks the scope), POLICY_VIOLATION or EGRESS_DENIED.",
     "404": "NOT_FOUND (also another organization's object) or CONNECTION_REQUIRED.",
     "405": "METHOD_NOT_ALLOWED.",
     "409": "CONFLICT or CONNECTION_NOT_ACTIVE.",
     "413": "PAYLOAD_TOO_LARGE.",
     "415": "UNSUPPORTED_MEDIA_TYPE: send application/json.",
+    "410": "GONE: the object existed but can no longer be used.",
     "429": "RATE_LIMITED: retry after the number of seconds in Retry-After.",
     "500": "INTERNAL_ERROR: quote the requestId when reporting it.",
+    "502": "UPSTREAM_UNAVAILABLE or UPSTREAM_RESPONSE_TOO_LARGE (calls to a third party).",
+    "504": "UPSTREAM_TIMEOUT (calls to a third party).",
 }
 _METHODS = {"get", "put", "post", "patch", "delete", "head", "options", "trace"}
 

@@ -1,0 +1,190 @@
+"""``POST /actions/execute`` and ``/proxy/:pieceName/<path>``: two forms, one engine."""
+
+import json
+from typing import Any, cast
+from urllib.parse import urlencode
+
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from actions.engine import Outgoing, Target, call, quote_path
+from actions.serializers import ExecuteSerializer, ExecutionSerializer, render_execution
+from orgs.auth import ApiClient
+from orgs.models import Scope
+from weavz.api.serializers import validated
+
+
+class ExecuteView(APIView):
+    def required_scope(self, request: Request) -> str:
+        return Scope.CONNECTIONS_USE
+
+    @extend_schema(
+        operation_id="executeAction",
+        summary="Run an action with a stored connection",
+        description="Resolves the connection by the policy rules, decrypts it only now, "
+        "injects it as the piece's catalog entry says and calls the provider "
+        "(action `http_request`). An upstream non-2xx answers 200 with `success: false`.",
+        request=ExecuteSerializer,
+        responses=ExecutionSerializer,
+    )
+    def post(self, request: Request) -> Response:
+        data = validated(ExecuteSerializer, request.data)
+        spec = data["input"]
+        headers = dict(spec.get("headers") or {})
+        body: bytes | None = None
+        if "body" in spec:
+            if isinstance(spec["body"], str):
+                body = spec["body"].encode()
+            else:
+                body = json_bytes(spec["body"])
+                if not any(name.lower() == "content-type" for name in headers):
+                    headers["Content-Type"] = "application/json"
+        query = spec.get("query") or {}
+        outcome = call(
+            org=cast(ApiClient, request.user).org,
+            target=Target(
+                piece_name=data["pieceName"],
+                project_id=data.get("projectId"),
+                external_id=data.get("externalId"),
+                connection_id=data.get("connectionId"),
+            ),
+            outgoing=Outgoing(
+                method=spec["method"],
+                path=spec["path"],
+                query=urlencode_multi(query),
+                headers=headers,
+                body=body,
+            ),
+        )
+        return Response(render_execution(outcome))
+
+
+def json_bytes(value: Any) -> bytes:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def urlencode_multi(query: dict[str, list[str]]) -> str:
+    return urlencode([(name, item) for name, items in query.items() for item in items])
+
+
+# Caller headers the proxy never forwards: the API key, ours, and what belongs to the hop.
+_NOT_FORWARDED = frozenset(
+    {
+        "authorization",
+        "host",
+        "content-length",
+        "cookie",
+        "connection",
+        "keep-alive",
+        "te",
+        "trailer",
+        "transfer-encoding",
+        "upgrade",
+        "x-request-id",
+        "x-real-ip",
+        "forwarded",
+    }
+)
+# Upstream headers not relayed: cookies for the provider's domain, and what the server sets.
+_NOT_RELAYED = frozenset({"set-cookie", "server", "date"})
+
+
+def forwarded_headers(request: Request) -> dict[str, str]:
+    return {
+        name: value
+        for name, value in request.headers.items()
+        if name.lower() not in _NOT_FORWARDED
+        and not name.lower().startswith(("proxy-", "weavz-", "x-forwarded-"))
+    }
+
+
+_PROXY_SCHEMA = extend_schema(
+    summary="Call the provider's API with a stored connection (passthrough)",
+    description="Headers `Weavz-Connection-Id` or `Weavz-External-Id` (+ `Weavz-Project-Id`) "
+    "choose the connection by the policy rules; the query string and body are forwarded as "
+    "they are; the upstream's status, body and content headers come back (credential values "
+    "redacted) with `Weavz-Connection-Id`. The service's own errors carry `Weavz-Error`.",
+    parameters=[
+        OpenApiParameter("Weavz-Connection-Id", OpenApiTypes.STR, OpenApiParameter.HEADER),
+        OpenApiParameter("Weavz-External-Id", OpenApiTypes.STR, OpenApiParameter.HEADER),
+        OpenApiParameter("Weavz-Project-Id", OpenApiTypes.STR, OpenApiParameter.HEADER),
+    ],
+    request={"*/*": OpenApiTypes.BINARY},
+    responses={(200, "*/*"): OpenApiTypes.BINARY},
+)
+
+
+class ProxyView(APIView):
+    # The body is forwarded as it came; nothing here parses it.
+    parser_classes: list[Any] = []
+
+    def required_scope(self, request: Request) -> str:
+        return Scope.CONNECTIONS_USE
+
+    def handle_exception(self, exc: Exception) -> Response:
+        response = super().handle_exception(exc)
+        data = response.data if isinstance(response.data, dict) else {}
+        response["Weavz-Error"] = str(data.get("error", {}).get("code", "ERROR"))
+        return response
+
+    def relay(self, request: Request, piece_name: str, path: str) -> HttpResponse:
+        headers = request.headers
+        outcome = call(
+            org=cast(ApiClient, request.user).org,
+            target=Target(
+                piece_name=piece_name,
+                # An empty header is an absent one.
+                project_id=headers.get("Weavz-Project-Id") or None,
+                external_id=headers.get("Weavz-External-Id") or None,
+                connection_id=headers.get("Weavz-Connection-Id") or None,
+            ),
+            outgoing=Outgoing(
+                method=request.method or "GET",
+                path=quote_path(path),
+                query=request.META.get("QUERY_STRING", ""),
+                headers=forwarded_headers(request),
+                body=request.body or None,
+            ),
+        )
+        response = HttpResponse(outcome.body, status=outcome.status)
+        del response["Content-Type"]  # only the upstream's, if it sent one
+        relayed: dict[str, str] = {}
+        for name, value in outcome.headers:
+            lowered = name.lower()
+            if lowered in _NOT_RELAYED or lowered.startswith("weavz-"):
+                continue
+            relayed[name] = f"{relayed[name]}, {value}" if name in relayed else value
+        for name, value in relayed.items():
+            response[name] = value
+        response["Weavz-Connection-Id"] = outcome.connection_id
+        response.passthrough = True  # type: ignore[attr-defined]
+        return response
+
+    @extend_schema(operation_id="proxyGet")
+    @_PROXY_SCHEMA
+    def get(self, request: Request, piece_name: str, path: str) -> HttpResponse:
+        return self.relay(request, piece_name, path)
+
+    @extend_schema(operation_id="proxyPost")
+    @_PROXY_SCHEMA
+    def post(self, request: Request, piece_name: str, path: str) -> HttpResponse:
+        return self.relay(request, piece_name, path)
+
+    @extend_schema(operation_id="proxyPut")
+    @_PROXY_SCHEMA
+    def put(self, request: Request, piece_name: str, path: str) -> HttpResponse:
+        return self.relay(request, piece_name, path)
+
+    @extend_schema(operation_id="proxyPatch")
+    @_PROXY_SCHEMA
+    def patch(self, request: Request, piece_name: str, path: str) -> HttpResponse:
+        return self.relay(request, piece_name, path)
+
+    @extend_schema(operation_id="proxyDelete")
+    @_PROXY_SCHEMA
+    def delete(self, request: Request, piece_name: str, path: str) -> HttpResponse:
+        return self.relay(request, piece_name, path)
