@@ -2,6 +2,8 @@
 #   docker build -t weavz-connections .
 #   docker run --env-file prod.env weavz-connections python manage.py migrate --noinput
 #   docker run --env-file prod.env -p 8000:8000 weavz-connections
+#   docker run --env-file prod.env weavz-connections python manage.py procrastinate worker
+#     (the background job worker: refresh sweeps, webhook delivery, clean-ups; run one or more)
 # Configuration comes only from the environment (SECRET_KEY, ENCRYPTION_KEY, DATABASE_URL,
 # ALLOWED_HOSTS, REDIS_URL, WEB_CONCURRENCY, …; see README). Nothing secret is baked in.
 
@@ -35,6 +37,7 @@ COPY weavz ./weavz
 COPY orgs ./orgs
 COPY connections ./connections
 COPY policies ./policies
+COPY oauth ./oauth
 COPY templates ./templates
 # Static files (admin, API docs) collected and compressed at build time. The throwaway keys
 # exist only for this one command: settings refuse to start without keys, and the image must
@@ -45,7 +48,7 @@ RUN SECRET_KEY=collectstatic-only-not-a-secret \
     WEAVZ_ENV_FILE=/nonexistent \
     python manage.py collectstatic --noinput \
  && rm -f /tmp/collectstatic.sqlite3 \
- && python -m compileall -q weavz orgs connections policies
+ && python -m compileall -q weavz orgs connections policies oauth
 USER weavz
 EXPOSE 8000
 # Process up: /healthz answers 200 without touching the database. The Host header is one the

@@ -21,9 +21,12 @@ $(VENV)/.installed: pyproject.toml
 .env: | $(VENV)/.installed
 	$(PY) -m weavz.devenv .env
 
+# The server and, beside it, the job worker: `manage.py run_jobs` is procrastinate's worker on
+# PostgreSQL and the in-process periodic scheduler on SQLite. Stopping make stops both.
 run: $(VENV)/.installed .env
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py quickstart
+	$(PY) manage.py run_jobs & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: $(VENV)/.installed

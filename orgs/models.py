@@ -40,6 +40,8 @@ class Scope(models.TextChoices):
     PROJECTS_WRITE = "projects:write"
     AUDIT_READ = "audit:read"
     CONNECT_WRITE = "connect:write"
+    OAUTH_APPS_READ = "oauth_apps:read"
+    OAUTH_APPS_WRITE = "oauth_apps:write"
 
 
 ALL_SCOPES: tuple[str, ...] = tuple(Scope.values)

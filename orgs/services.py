@@ -8,7 +8,15 @@ from django.utils import timezone
 
 from orgs.audit import audit_record
 from orgs.keys import generate_key
-from orgs.models import ALL_SCOPES, DEFAULT_SCOPES, ApiKey, Organization, Project
+from orgs.models import (
+    ALL_SCOPES,
+    DEFAULT_SCOPES,
+    ApiKey,
+    IdempotencyRecord,
+    Organization,
+    Project,
+)
+from weavz.api.idempotency import TTL as IDEMPOTENCY_TTL
 
 
 class UnknownScope(ValueError):
@@ -79,3 +87,18 @@ def project_create(*, org: Organization, name: str, actor: str) -> Project:
     project = Project.objects.create(org=org, name=name)
     audit_record(org_id=org.id, action="project.created", actor=actor, target_id=project.id)
     return project
+
+
+def idempotency_records_purge(*, batch_size: int = 1000) -> int:
+    """Deletes records older than the idempotency TTL, in short batches; returns how many."""
+    cutoff = timezone.now() - IDEMPOTENCY_TTL
+    deleted = 0
+    while True:
+        batch = list(
+            IdempotencyRecord.objects.filter(created_at__lt=cutoff).values_list("pk", flat=True)[
+                :batch_size
+            ]
+        )
+        if not batch:
+            return deleted
+        deleted += IdempotencyRecord.objects.filter(pk__in=batch, created_at__lt=cutoff).delete()[0]

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "orgs",
     "connections",
     "policies",
+    "oauth",
     "actions",
     "connect",
 ]
@@ -132,6 +133,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 
+# Background jobs (weavz/jobs.py): procrastinate on PostgreSQL; on SQLite (the quick start) jobs run
+# in-process after commit and periodic jobs in `manage.py run_jobs`.
+_on_postgres = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+JOBS_BACKEND = env.str("JOBS_BACKEND", default="procrastinate" if _on_postgres else "thread")
+if JOBS_BACKEND not in ("procrastinate", "thread"):
+    raise ImproperlyConfigured("JOBS_BACKEND must be `procrastinate` or `thread`.")
+if JOBS_BACKEND == "procrastinate":
+    if not _on_postgres:
+        raise ImproperlyConfigured(
+            "JOBS_BACKEND=procrastinate needs PostgreSQL: set DATABASE_URL=postgres://… "
+            "or JOBS_BACKEND=thread."
+        )
+    INSTALLED_APPS.insert(INSTALLED_APPS.index("orgs"), "procrastinate.contrib.django")
+# Succeeded jobs are deleted at once; failed ones stay for operators to see in the console.
+PROCRASTINATE_WORKER_DEFAULTS = {"delete_jobs": "successful"}
+# Modules declaring jobs besides each app's `tasks` module (tests declare their own).
+PROCRASTINATE_IMPORT_PATHS = env.list("JOBS_IMPORT_PATHS", default=[])
+
 _cache_url = env.str("CACHE_URL", default="") or env.str("REDIS_URL", default="")
 CACHES = {
     "default": env.cache_url_config(_cache_url)
@@ -173,15 +192,14 @@ warnings.filterwarnings("ignore", message="No directory at", category=UserWarnin
 MAX_REQUEST_BODY_BYTES = env.int("MAX_REQUEST_BODY_BYTES", default=1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BODY_BYTES
 
-ADMIN_PATH = env.str("ADMIN_PATH", default="admin/").strip("/") + "/"
-
-# Where browsers reach this service: connect page links and the OAuth callback are built from it.
+# Where browsers and providers reach this service (OAuth redirect URIs, connect links).
 PUBLIC_URL = env.str("PUBLIC_URL", default="http://127.0.0.1:8000").rstrip("/")
 if not re.match(r"^https?://[^/?#\s]+(/[^?#\s]*)?$", PUBLIC_URL):
     raise ImproperlyConfigured(
-        f"PUBLIC_URL={PUBLIC_URL!r} is malformed: use the scheme and host browsers reach this "
-        "service at, e.g. https://weavz.example.com."
+        f"PUBLIC_URL={PUBLIC_URL!r} is malformed: use e.g. https://weavz.example.com."
     )
+
+ADMIN_PATH = env.str("ADMIN_PATH", default="admin/").strip("/") + "/"
 
 # Behind a TLS-terminating proxy (see README "Deploying"): trust its X-Forwarded-Proto.
 if env.bool("BEHIND_TLS_PROXY", default=False):

@@ -10,6 +10,7 @@ from drf_spectacular.views import (
 from actions.views import ExecuteView, ProxyView
 from connect.views import ConnectSessionViewSet
 from connections.views import ConnectionViewSet, PieceViewSet
+from oauth.views import OAuthAppViewSet
 from orgs.views import AuditEventViewSet, ProjectViewSet
 from policies.views import PolicyViewSet, ResolveView
 from weavz.api import views as service_views
@@ -21,6 +22,7 @@ router.register("connections", ConnectionViewSet, basename="connection")
 router.register("pieces", PieceViewSet, basename="piece")
 router.register("audit-events", AuditEventViewSet, basename="audit-event")
 router.register("connect/sessions", ConnectSessionViewSet, basename="connect-session")
+router.register("oauth-apps", OAuthAppViewSet, basename="oauth-app")
 
 api_v1 = [
     path("schema", SpectacularJSONAPIView.as_view(), name="schema"),

@@ -10,11 +10,15 @@ from django.urls import reverse
 
 from connect.services import connect_session_create
 from connections.models import Connection
+from oauth.models import OAuthApp
 from orgs.models import ApiKey, Project
 from policies.models import ConnectionPolicy
 from tests.admin.conftest import SECRET_TEXT
+from tests.jobs_for_tests import record_a_run
+from weavz import jobs
 
 pytestmark = pytest.mark.django_db
+OAUTH_SECRET = "oauth-client-secret-PLAINTEXT-77aa"
 
 
 @pytest.fixture
@@ -57,6 +61,21 @@ def populated(console, org, connection):
     assert ConnectionPolicy.objects.exists() and Project.objects.exists()
     assert LogEntry.objects.count() >= 4
     Group.objects.create(name="operators")
+    console.post(
+        "/admin/oauth/oauthapp/add/",
+        {
+            "org": org.pk,
+            "piece": "slack",
+            "client_id": "crawl-client",
+            "new_client_secret": OAUTH_SECRET,
+            "scopes": "chat:write",
+        },
+    )
+    console.forbid(OAUTH_SECRET)
+    app = OAuthApp.objects.get(client_id="crawl-client")
+    console.forbid(OAuthApp.objects.values_list("client_secret", flat=True).get(pk=app.pk))
+    if jobs.backend() == jobs.PROCRASTINATE:
+        jobs.defer(record_a_run, org_id=org.id)  # the job queue's console page gets a row
     return console
 
 
