@@ -7,6 +7,7 @@ conditional UPDATE, so the database decides races and expiry, not the process.
 
 from django.db import models
 
+from connections.fields import EncryptedJSONField
 from connections.models import Connection, Piece
 from orgs.models import Organization, Project
 from weavz.api.ids import id_field
@@ -76,3 +77,29 @@ class ConnectSession(models.Model):
 
     def __repr__(self) -> str:
         return f"<ConnectSession {self.id} {self.status}>"
+
+
+class OAuthAttempt(models.Model):
+    """One press of "Connect with …": the one-time ``state`` (hashed) and the PKCE verifier
+    (sealed), bound to the session. The callback consumes it once, by a conditional UPDATE."""
+
+    # A prefixed id set before the insert: the sealed verifier's AAD binds it to the row id.
+    id = id_field("csa")
+    session = models.ForeignKey(ConnectSession, on_delete=models.CASCADE, related_name="+")
+    state_hash = models.CharField(max_length=64, unique=True, editable=False)
+    code_verifier = EncryptedJSONField(label="connect.code_verifier")
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    created_at = created_at_field()
+
+    def __str__(self) -> str:
+        return f"OAuth attempt of {self.session_id}"
+
+    def __repr__(self) -> str:
+        return f"<OAuthAttempt {self.pk} session={self.session_id}>"
+
+    def verifier(self) -> str:
+        field = self._meta.get_field("code_verifier")
+        assert isinstance(field, EncryptedJSONField)
+        verifier: str = field.unseal(self)["code_verifier"]
+        return verifier

@@ -25,12 +25,22 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 from rest_framework.exceptions import ValidationError
 
+from connect.authorization import (
+    ProviderRefused,
+    authorize_url_of,
+    oauth_configured,
+    oauth_consume,
+    oauth_exchange,
+    oauth_start,
+    provider_for,
+)
 from connect.forms import TYPE_LABELS, CredentialsForm, page_types
 from connect.models import ConnectSession, SessionStatus
 from connect.selectors import session_for_page, session_status
 from connect.services import (
     MAX_TTL_SECONDS,
     connect_session_complete,
+    connect_session_fail,
     connect_token_exchange,
     gone_error,
 )
@@ -185,7 +195,11 @@ def _not_this_browser(request: HttpRequest) -> HttpResponse:
 
 
 def _form_targets(session: ConnectSession) -> list[str]:
-    return [session.success_redirect_uri, session.error_redirect_uri]
+    return [
+        session.success_redirect_uri,
+        session.error_redirect_uri,
+        authorize_url_of(session) or "",
+    ]
 
 
 def _done(request: HttpRequest, session: ConnectSession) -> HttpResponse:
@@ -254,10 +268,121 @@ def session_page(request: HttpRequest, session_id: str) -> HttpResponse:
             "form": form,
             "value_type": value_type,
             "choices": [(t, TYPE_LABELS[t]) for t in types] if len(types) > 1 else [],
+            "oauth_ready": value_type == "OAUTH2" and oauth_configured(session),
         },
         status=400 if form.errors else 200,
         form_targets=_form_targets(session),
     )
+
+
+@require_http_methods(["POST"])
+@throttled
+def oauth_begin(request: HttpRequest, session_id: str) -> HttpResponse:
+    """The "Connect with …" button: a fresh one-time state, then off to the provider."""
+    session = browser_session(request, session_id)
+    if session is None:
+        return _not_this_browser(request)
+    if session_status(session) != SessionStatus.PENDING:
+        return _error_page(request, gone_error(session))
+    provider = provider_for(session)
+    if provider is None:
+        return _not_set_up(request, session)
+    response = HttpResponseRedirect(oauth_start(session=session, provider=provider), status=303)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _not_set_up(request: HttpRequest, session: ConnectSession) -> HttpResponse:
+    return problem(
+        request,
+        409,
+        f"{session.piece.display_name} is not set up yet",
+        f"Signing in with {session.piece.display_name} is not available here yet. Ask the app "
+        "that sent you here to set it up.",
+    )
+
+
+def _failed(request: HttpRequest, session: ConnectSession, code: str, reason: str) -> HttpResponse:
+    """The session FAILED with ``reason``; the browser goes to ``errorRedirectUri`` if set."""
+    connect_session_fail(session_id=session.id, reason=reason)
+    if session.error_redirect_uri:
+        query = urlencode({"sessionId": session.id, "error": code})
+        separator = "&" if "?" in session.error_redirect_uri else "?"
+        return HttpResponseRedirect(f"{session.error_redirect_uri}{separator}{query}", status=303)
+    return HttpResponseRedirect(f"{PAGE_PREFIX}{session.id}", status=303)
+
+
+def _provider_error_code(error: str) -> str:
+    # The provider's `error` is echoed only when it looks like an OAuth error code.
+    return error if error.isidentifier() and len(error) <= 64 else "provider_error"
+
+
+@require_http_methods(["GET"])
+@throttled
+def oauth_callback(request: HttpRequest) -> HttpResponse:
+    """``<PUBLIC_URL>/api/v1/connect/oauth/callback``: the provider sends the browser back here
+    with ``state`` and ``code`` (or ``error``)."""
+    invalid = (
+        "This sign-in is not valid",
+        "Start again from the link you were sent, or ask for a new one.",
+    )
+    try:
+        attempt = oauth_consume(state=request.GET.get("state", ""))
+    except ValidationFailed:
+        return problem(request, 400, *invalid)
+    except Gone:
+        return problem(
+            request,
+            410,
+            "This sign-in can no longer be used",
+            "It was already used or has expired. Go back to the connect page and try again.",
+        )
+    session = browser_session(request, attempt.session_id)
+    if session is None:
+        return _not_this_browser(request)
+    if session_status(session) != SessionStatus.PENDING:
+        return _error_page(request, gone_error(session))
+    name = session.piece.display_name
+    error = request.GET.get("error")
+    if error is not None:
+        code = _provider_error_code(error)
+        if code == "access_denied":
+            return _failed(request, session, code, f"Access to {name} was not granted.")
+        return _failed(request, session, code, f"{name} refused the sign-in ({code}).")
+    authorization_code = request.GET.get("code", "")
+    if not authorization_code:
+        return _failed(
+            request, session, "invalid_request", f"{name} sent no authorization code back."
+        )
+    provider = provider_for(session)
+    if provider is None:
+        return _not_set_up(request, session)
+    try:
+        value = oauth_exchange(
+            provider=provider, code=authorization_code, verifier=attempt.verifier()
+        )
+    except ProviderRefused as exc:
+        return _failed(request, session, exc.code, f"{name} refused the sign-in ({exc.code}).")
+    except ApiError:
+        # Unreachable, timed out or not allowed: the session stays PENDING for another try.
+        return problem(
+            request,
+            502,
+            f"{name} could not be reached",
+            "Nothing was saved. Go back to the connect page and try again in a moment.",
+        )
+    try:
+        connect_session_complete(session_id=session.id, value=value)
+    except Gone as exc:
+        return _error_page(request, exc)
+    except (ValidationError, ValidationFailed):
+        return _failed(
+            request, session, "invalid_token_response", f"{name} sent back tokens we cannot use."
+        )
+    except ApiError as exc:
+        return problem(request, exc.status_code, f"Connecting {name} failed", str(exc.detail))
+    session.refresh_from_db()
+    return _done(request, session)
 
 
 @throttled

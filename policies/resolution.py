@@ -168,7 +168,12 @@ def policy_in_force(
     """The policy that governs ``piece_name`` in ``project_id`` (or the whole org), by the same
     precedence ``resolve`` uses; the same VALIDATION_ERROR for an unknown piece or project."""
     found = _load(
-        org=org, piece_name=piece_name, project_id=project_id, external_id=None, connection_id=None
+        org=org,
+        piece_name=piece_name,
+        project_id=project_id,
+        external_id=None,
+        connection_id=None,
+        for_call=False,
     )
     return _policy_in_force(found.org_policy, found.project_policy)
 

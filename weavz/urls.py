@@ -8,6 +8,7 @@ from drf_spectacular.views import (
 )
 
 from actions.views import ExecuteView, ProxyView
+from connect import pages as connect_pages
 from connect.views import ConnectSessionViewSet
 from connections.views import ConnectionViewSet, PieceViewSet
 from oauth.views import OAuthAppViewSet
@@ -26,6 +27,8 @@ router.register("oauth-apps", OAuthAppViewSet, basename="oauth-app")
 
 api_v1 = [
     path("schema", SpectacularJSONAPIView.as_view(), name="schema"),
+    # A page for browsers coming back from an OAuth provider, not a JSON endpoint.
+    path("connect/oauth/callback", connect_pages.oauth_callback, name="connect-oauth-callback"),
     # Before the router, so `connections/<pk>` does not swallow it.
     path("connections/resolve", ResolveView.as_view(), name="connection-resolve"),
     # Explicit routes: PUT on the collection (create or replace) is not a router action.
