@@ -14,7 +14,7 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 CLIENT_ID = "fake-client-id"
-CLIENT_SECRET = "fake-client-secret-d41c"  # noqa: S105 (a test fixture's value)
+CLIENT_SECRET = "fake-client-secret-d41c"
 
 
 def s256(verifier: str) -> str:
