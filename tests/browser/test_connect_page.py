@@ -1,6 +1,7 @@
 """End users on the hosted connect page in Debian's chromium, every page screenshotted at 1280 and
 375 px wide (test-artifacts/screenshots/connect/) and scanned for the secret they typed."""
 
+import json
 from typing import Any
 
 import pytest
@@ -10,6 +11,7 @@ from connections.models import Connection
 from orgs.models import ALL_SCOPES
 from orgs.services import api_key_create
 from tests.browser.conftest import SCREENSHOTS
+from tests.connect.fake_oauth import CLIENT_SECRET
 
 SECRET = "sk-browser-END-USER-4b1d9e"
 TOKEN_SECRET = "jira-api-token-77aa0c"
@@ -69,6 +71,35 @@ def customer(live_server, settings) -> APIClient:
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
     return client
+
+
+@pytest.fixture
+def acme(customer, httpserver, allow_provider):
+    """A fake OAuth provider on 127.0.0.2, its piece, and the customer's OAuth app for it."""
+    from connections.models import Piece
+    from oauth.services import oauth_app_create
+    from orgs.models import Organization
+    from tests.connect.fake_oauth import CLIENT_ID, FakeOAuthProvider
+
+    provider = FakeOAuthProvider(httpserver)
+    piece = Piece.objects.create(
+        name="acme",
+        display_name="Acme",
+        auth_types=["OAUTH2"],
+        base_url=provider.url("/api"),
+        oauth2={
+            "authorizeUrl": provider.url("/authorize"),
+            "tokenUrl": provider.url("/token"),
+            "scopes": ["read"],
+            "pkce": True,
+            "tokenAuthMethod": "client_secret_basic",
+        },
+    )
+    org = Organization.objects.get(name="Acme")
+    oauth_app_create(
+        org=org, piece=piece, client_id=CLIENT_ID, client_secret=CLIENT_SECRET, scopes=[], actor="t"
+    )
+    return provider
 
 
 def _session(customer: APIClient, **body: Any) -> dict[str, Any]:
@@ -165,6 +196,64 @@ def test_the_other_type_of_a_piece_is_one_link_away(browser_page, customer):
     html = user.shoot("basic-auth")
     assert page.get_attribute("#id_password", "type") == "password"
     assert 'aria-current="page"' in html
+
+
+def test_an_end_user_connects_an_oauth2_account_and_execute_reaches_the_provider(
+    browser_page, customer, acme
+):
+    provider = acme
+    created = _session(customer, pieceName="acme", externalId="user-11")
+    user = EndUser(browser_page, "oauth2")
+    user.forbidden.add(CLIENT_SECRET)
+    page = browser_page
+
+    page.goto(created["connectUrl"])
+    html = user.shoot("form")
+    assert "Connect with Acme" in html
+    with page.expect_navigation():
+        page.click("text=Connect with Acme")
+    assert page.url.startswith(provider.url("/authorize"))  # the fake provider's own page
+    with page.expect_navigation(url="**/connect/cs_*"):
+        page.click("#approve")  # approves; the provider redirects back to our callback
+    html = user.shoot("done")
+    assert "Acme is connected" in html
+    (token,) = provider.access_tokens
+    assert token not in html
+
+    listed = customer.get("/api/v1/connections", {"externalId": "user-11"}).json()["data"]
+    assert [c["pieceName"] for c in listed] == ["acme"]
+    # Execute through the new connection reaches the fake provider with the token.
+    response = customer.post(
+        "/api/v1/actions/execute",
+        {
+            "pieceName": "acme",
+            "actionName": "http_request",
+            "input": {"method": "GET", "path": "/me"},
+            "externalId": "user-11",
+        },
+        format="json",
+    )
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert body["success"] is True and body["output"]["body"] == {"user": "ann"}
+    assert body["connectionId"] == listed[0]["id"]
+    assert token not in json.dumps(body)
+
+
+def test_an_end_user_who_denies_access_sees_why(browser_page, customer, acme):
+    created = _session(customer, pieceName="acme", externalId="user-12")
+    user = EndUser(browser_page, "oauth2-denied")
+    page = browser_page
+    page.goto(created["connectUrl"])
+    with page.expect_navigation():
+        page.keyboard.press("Tab")
+        page.keyboard.press("Enter")  # the button, from the keyboard
+    with page.expect_navigation(url="**/connect/cs_*"):
+        page.click("#deny")
+    html = user.shoot("failed")
+    assert "Connecting Acme failed" in html and "Access to Acme was not granted." in html
+    session = customer.get(f"/api/v1/connect/sessions/{created['id']}").json()
+    assert session["status"] == "FAILED"
 
 
 def test_a_cancelled_or_unknown_link_shows_a_page_not_a_trace(browser_page, customer, live_server):

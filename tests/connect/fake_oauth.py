@@ -53,9 +53,10 @@ class FakeOAuthProvider:
 
     def _authorize_page(self, request: Request) -> Response:
         approve = html.escape(self.approve(request.url))
+        deny = html.escape(self.deny(request.url))
         page = (
             "<!doctype html><title>Fake provider</title><h1>Allow Weavz?</h1>"
-            f'<a id="approve" href="{approve}">Approve</a>'
+            f'<a id="approve" href="{approve}">Approve</a> <a id="deny" href="{deny}">Deny</a>'
         )
         return Response(page, content_type="text/html")
 
