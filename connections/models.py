@@ -82,6 +82,18 @@ class Connection(models.Model):
     last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = created_at_field()
     updated_at = UpdatedAtField()
+    # OAuth2 token bookkeeping (oauth/refresh.py): metadata only, never a token. The expiry is
+    # the value's `expires_at`, kept in the clear so the sweep finds expiring tokens by index.
+    token_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
+    refreshed_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="The last refresh attempt."
+    )
+    refresh_outcome = models.CharField(max_length=32, blank=True, default="", editable=False)
+    # The first of the current run of failed refreshes (the give-up window starts here), how
+    # many there were, and when the sweep may try again (back-off).
+    refresh_failing_since = models.DateTimeField(null=True, blank=True, editable=False)
+    refresh_failures = models.PositiveIntegerField(default=0, editable=False)
+    refresh_retry_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         constraints = [
@@ -98,6 +110,12 @@ class Connection(models.Model):
             models.Index(fields=["org", "project", "-id"], name="conn_org_project_page"),
             models.Index(fields=["org", "status", "-id"], name="conn_org_status_page"),
             models.Index(fields=["org", "external_id", "-id"], name="conn_org_external_page"),
+            # The refresh sweep: ACTIVE tokens by expiry, and only those.
+            models.Index(
+                fields=["token_expires_at"],
+                condition=Q(status="ACTIVE", token_expires_at__isnull=False),
+                name="conn_refresh_due",
+            ),
         ]
 
     def __str__(self) -> str:

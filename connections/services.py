@@ -7,21 +7,46 @@ audit metadata holds ids and the names of changed fields, never a value.
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 
 from connections.models import Connection, ConnectionStatus, Piece
-from connections.values import InvalidValue, validate_value
+from connections.values import InvalidValue, token_expiry, validate_value, with_expires_at
 from orgs.audit import audit_record
 from orgs.models import Organization, Project
 from weavz.api.errors import Conflict
 
 
 def clean_value(piece: Piece, value: Any) -> dict[str, Any]:
-    """The value checked against the piece, or a VALIDATION_ERROR naming each bad field."""
+    """The value checked against the piece, or a VALIDATION_ERROR naming each bad field.
+
+    An OAUTH2 value's ``expires_in`` is also kept as the ``expires_at`` it means from now.
+    """
     try:
-        return validate_value(value, auth_types=piece.auth_types, props=piece.props)
+        clean = validate_value(value, auth_types=piece.auth_types, props=piece.props)
     except InvalidValue as exc:
         raise ValidationError(exc.details) from None
+    return with_expires_at(clean, timezone.now())
+
+
+REFRESH_BOOKKEEPING = [
+    "token_expires_at",
+    "refresh_outcome",
+    "refresh_failing_since",
+    "refresh_failures",
+    "refresh_retry_at",
+]
+
+
+def set_value(connection: Connection, clean: dict[str, Any]) -> None:
+    """New credentials on ``connection`` (unsaved): their expiry, and no refresh history."""
+    connection.value = clean
+    connection.value_type = clean["type"]
+    connection.token_expires_at = token_expiry(clean)
+    connection.refresh_outcome = ""
+    connection.refresh_failing_since = None
+    connection.refresh_failures = 0
+    connection.refresh_retry_at = None
 
 
 def connection_create(
@@ -41,9 +66,8 @@ def connection_create(
         project=project,
         display_name=display_name,
         external_id=external_id,
-        value_type=clean["type"],
-        value=clean,
     )
+    set_value(connection, clean)
     try:
         with transaction.atomic():
             connection.save(force_insert=True)
@@ -85,10 +109,8 @@ def connection_update(
         connection.display_name = display_name
         changed.append("display_name")
     if value is not None:
-        clean = clean_value(connection.piece, value)
-        connection.value = clean
-        connection.value_type = clean["type"]
-        changed += ["value", "value_type"]
+        set_value(connection, clean_value(connection.piece, value))
+        changed += ["value", "value_type", *REFRESH_BOOKKEEPING]
         # New credentials are presumed good until an action says otherwise.
         if status is None and connection.status != ConnectionStatus.ACTIVE:
             status = ConnectionStatus.ACTIVE
@@ -102,7 +124,9 @@ def connection_update(
             action="connection.updated",
             actor=actor,
             target_id=connection.id,
-            metadata={"fields": [f for f in changed if f != "value_type"]},
+            metadata={
+                "fields": [f for f in changed if f != "value_type" and f not in REFRESH_BOOKKEEPING]
+            },
         )
     return connection
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple, TypedDict
 
 MAX_VALUE_BYTES = 64 * 1024
@@ -184,3 +184,26 @@ def validate_value(
         raise InvalidValue(errors)
     # Deep copy: the caller's dicts (OAUTH2 data, props) must not alias what is stored.
     return {key: copy.deepcopy(item) for key, item in value.items()}
+
+
+def _parse_expiry(text: str) -> datetime | None:
+    if _iso_datetime(text) is not None:
+        return None
+    moment = datetime.fromisoformat(text[:-1] + "+00:00" if text[-1:] in ("Z", "z") else text)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def token_expiry(value: Mapping[str, Any]) -> datetime | None:
+    """When an OAUTH2 value's access token expires (aware), or None when it does not say."""
+    expires_at = value.get("expires_at")
+    if value.get("type") != "OAUTH2" or not isinstance(expires_at, str):
+        return None
+    return _parse_expiry(expires_at)
+
+
+def with_expires_at(value: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """An OAUTH2 value that gives only ``expires_in`` gains the ``expires_at`` it means."""
+    if value.get("type") == "OAUTH2" and "expires_in" in value and "expires_at" not in value:
+        moment = now.astimezone(UTC) + timedelta(seconds=value["expires_in"])
+        return {**value, "expires_at": moment.strftime("%Y-%m-%dT%H:%M:%SZ")}
+    return value

@@ -1,4 +1,5 @@
-"""The OAuth apps API (/api/v1/oauth-apps)."""
+"""The OAuth apps API (/api/v1/oauth-apps) and the forced refresh of a connection's token
+(POST /api/v1/connections/:id/refresh, here because ``connections`` never imports ``oauth``)."""
 
 from typing import Any, cast
 
@@ -8,10 +9,13 @@ from rest_framework import status as http
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from connections.models import Piece
-from connections.serializers import SuccessSerializer
+from connections.selectors import connection_row
+from connections.serializers import ConnectionSerializer, SuccessSerializer, render_connection
 from oauth.models import OAuthApp
+from oauth.refresh import Outcome, force_refresh
 from oauth.selectors import oauth_apps
 from oauth.serializers import (
     OAuthAppCreateSerializer,
@@ -20,8 +24,10 @@ from oauth.serializers import (
     render_oauth_app,
 )
 from oauth.services import InvalidOAuthApp, oauth_app_create, oauth_app_delete, oauth_app_update
+from orgs.auth import ApiClient
 from orgs.models import Scope
 from orgs.viewsets import OrgScopedViewSet
+from weavz.api.errors import Conflict, UpstreamUnavailable
 from weavz.api.serializers import validated
 
 
@@ -116,3 +122,33 @@ class OAuthAppViewSet(OrgScopedViewSet):
     def destroy(self, request: Request, pk: str) -> Response:
         oauth_app_delete(app=self._find(pk), actor=self.client.actor)
         return Response({"success": True})
+
+
+class ConnectionRefreshView(APIView):
+    def required_scope(self, request: Request) -> str:
+        return Scope.CONNECTIONS_WRITE
+
+    @extend_schema(
+        operation_id="refreshConnection",
+        summary="Refresh a connection's OAuth2 token now",
+        description="Sends one token request (single flight with any other refresh of the "
+        "connection) and answers the connection object: `ACTIVE` after a refresh, `ERROR` when "
+        "the provider rejected the refresh token, `EXPIRED` when it expired with nothing to "
+        "refresh it with. No usable answer from the provider is 502 (504 on a timeout); the "
+        "connection then stays ACTIVE and is retried by the sweep. A connection that cannot be "
+        "refreshed (not OAuth2, no refresh token, token URL or client credentials) is 409.",
+        request=None,
+        responses=ConnectionSerializer,
+    )
+    def post(self, request: Request, pk: str) -> Response:
+        client = cast(ApiClient, request.user)
+        if connection_row(org_id=client.org.id, connection_id=pk) is None:
+            raise NotFound("No such connection.")
+        result = force_refresh(connection_id=pk, actor=client.actor)
+        if result.outcome == Outcome.FAILED:
+            raise result.error or UpstreamUnavailable(
+                f"{result.detail} The connection stays ACTIVE; the refresh is retried later."
+            )
+        if result.outcome == Outcome.NOT_REFRESHABLE:
+            raise Conflict(result.detail)
+        return Response(render_connection(result.connection))

@@ -199,6 +199,19 @@ if not re.match(r"^https?://[^/?#\s]+(/[^?#\s]*)?$", PUBLIC_URL):
         f"PUBLIC_URL={PUBLIC_URL!r} is malformed: use e.g. https://weavz.example.com."
     )
 
+# OAuth2 token refresh (oauth/refresh.py; README "Token refresh"): tokens expiring within the
+# margin are refreshed before use and by the sweep; failures retried with back-off turn the
+# connection ERROR after the give-up window. A token request gets REFRESH_TIMEOUT_SECONDS; callers
+# waiting for another's refresh of the same connection wait at most that plus 5 seconds.
+REFRESH_MARGIN_SECONDS = env.int("REFRESH_MARGIN_SECONDS", default=900)
+REFRESH_GIVE_UP_HOURS = env.float("REFRESH_GIVE_UP_HOURS", default=72.0)
+REFRESH_TIMEOUT_SECONDS = env.float("REFRESH_TIMEOUT_SECONDS", default=10.0)
+if REFRESH_MARGIN_SECONDS < 0 or REFRESH_GIVE_UP_HOURS <= 0 or REFRESH_TIMEOUT_SECONDS <= 0:
+    raise ImproperlyConfigured(
+        "REFRESH_MARGIN_SECONDS must be 0 or more, REFRESH_GIVE_UP_HOURS and "
+        "REFRESH_TIMEOUT_SECONDS more than 0."
+    )
+
 ADMIN_PATH = env.str("ADMIN_PATH", default="admin/").strip("/") + "/"
 
 # Behind a TLS-terminating proxy (see README "Deploying"): trust its X-Forwarded-Proto.

@@ -11,7 +11,7 @@ from actions.views import ExecuteView, ProxyView
 from connect import pages as connect_pages
 from connect.views import ConnectSessionViewSet
 from connections.views import ConnectionViewSet, PieceViewSet
-from oauth.views import OAuthAppViewSet
+from oauth.views import ConnectionRefreshView, OAuthAppViewSet
 from orgs.views import AuditEventViewSet, ProjectViewSet
 from policies.views import PolicyViewSet, ResolveView
 from weavz.api import views as service_views
@@ -31,6 +31,9 @@ api_v1 = [
     path("connect/oauth/callback", connect_pages.oauth_callback, name="connect-oauth-callback"),
     # Before the router, so `connections/<pk>` does not swallow it.
     path("connections/resolve", ResolveView.as_view(), name="connection-resolve"),
+    path(
+        "connections/<str:pk>/refresh", ConnectionRefreshView.as_view(), name="connection-refresh"
+    ),
     # Explicit routes: PUT on the collection (create or replace) is not a router action.
     path("policies", PolicyViewSet.as_view({"get": "list", "put": "put"}), name="policy-list"),
     path(

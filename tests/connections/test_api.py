@@ -1,8 +1,10 @@
 """Every row of API.md's Connections section."""
 
 import logging
+from datetime import UTC, datetime
 
 import pytest
+import time_machine
 from django.db import connection as db
 
 from connections.models import Connection
@@ -204,7 +206,7 @@ def test_the_same_external_id_in_another_org_is_fine(api, charlie):
 
 
 def test_reveal_round_trips_the_exact_value_and_is_audited(api):
-    value = {**SLACK["value"], "expires_in": 3600, "data": {"team": {"id": "T1", "n": [1, 2.5]}}}
+    value = {**SLACK["value"], "data": {"team": {"id": "T1", "n": [1, 2.5]}}}
     created = _create(api, {**SLACK, "value": value})
     response = api.get(f"/api/v1/connections/{created['id']}", {"include": "value"})
     assert response.status_code == 200
@@ -212,6 +214,16 @@ def test_reveal_round_trips_the_exact_value_and_is_audited(api):
     event = AuditEvent.objects.get(action="connection.revealed")
     assert event.target_id == created["id"]
     assert "xoxb" not in str(event.metadata)
+
+
+def test_an_oauth2_expires_in_is_kept_as_the_expires_at_it_means(api):
+    value = {**SLACK["value"], "expires_in": 3600}
+    with time_machine.travel(datetime(2026, 1, 1, tzinfo=UTC), tick=False):
+        created = _create(api, {**SLACK, "value": value})
+    revealed = api.get(f"/api/v1/connections/{created['id']}", {"include": "value"}).json()
+    assert revealed["value"] == {**value, "expires_at": "2026-01-01T01:00:00Z"}
+    stored = Connection.objects.get(pk=created["id"])
+    assert stored.token_expires_at == datetime(2026, 1, 1, 1, tzinfo=UTC)
 
 
 def test_reveal_needs_the_scope(make_api, org):
