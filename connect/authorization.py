@@ -5,31 +5,29 @@
   provider's authorize URL built by authlib.
 - ``oauth_consume`` takes the ``state`` back from the callback, once: a conditional UPDATE on
   ``used_at IS NULL AND expires_at > now`` lets exactly one request through.
-- ``oauth_exchange`` swaps the code for tokens server-side, through the egress module, with
-  the verifier and the exact redirect URI ``<PUBLIC_URL>/api/v1/connect/oauth/callback``.
+- ``oauth_exchange`` swaps the code for tokens server-side (``oauth.transport``: authlib's
+  request through the egress module), with the verifier and the exact redirect URI
+  ``<PUBLIC_URL>/api/v1/connect/oauth/callback``.
 
 The client is the organization's OAuth app for the piece; the piece's catalog entry says where
 its authorize and token endpoints are.
 """
 
-import json
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
-from urllib.parse import parse_qsl
 
 from authlib.common.security import generate_token
-from authlib.oauth2.auth import ClientAuth
-from authlib.oauth2.rfc6749.parameters import prepare_grant_uri, prepare_token_request
+from authlib.oauth2.rfc6749.parameters import prepare_grant_uri
 from authlib.oauth2.rfc7636 import create_s256_code_challenge
 from django.utils import timezone
 
 from connect.models import ConnectSession, OAuthAttempt
 from oauth.selectors import oauth_app_for_piece, oauth_apps
 from oauth.services import redirect_uri
+from oauth.transport import AUTH_METHODS, OAuthClient, token_request
 from orgs.keys import hash_key
-from weavz import egress
 from weavz.api.errors import Gone, ValidationFailed
 
 STATE_TTL = timedelta(minutes=10)
@@ -40,14 +38,11 @@ _TOKEN_FIELDS = ("access_token", "refresh_token", "token_type", "scope")
 
 @dataclass(frozen=True)
 class Provider:
-    """Where and as whom to run the flow for one piece. ``repr`` never shows the secret."""
+    """Where to send the browser, for which scopes, and the token endpoint's client."""
 
     authorize_url: str
-    token_url: str
     scopes: tuple[str, ...]
-    client_id: str
-    client_secret: str = field(repr=False)
-    auth_method: str = "client_secret_basic"
+    client: OAuthClient
 
 
 class ProviderRefused(Exception):
@@ -89,13 +84,16 @@ def provider_for(session: ConnectSession) -> Provider | None:
     if endpoints is None or app is None:
         return None
     settings = session.piece.oauth2 or {}
+    method = settings.get("tokenAuthMethod")
     return Provider(
         authorize_url=endpoints[0],
-        token_url=endpoints[1],
         scopes=tuple(app.scopes or settings.get("scopes") or ()),
-        client_id=app.client_id,
-        client_secret=app.decrypted_client_secret(),
-        auth_method=settings.get("tokenAuthMethod") or "client_secret_basic",
+        client=OAuthClient(
+            token_url=endpoints[1],
+            client_id=app.client_id,
+            client_secret=app.decrypted_client_secret(),
+            auth_method=method if method in AUTH_METHODS else AUTH_METHODS[0],
+        ),
     )
 
 
@@ -111,7 +109,7 @@ def oauth_start(*, session: ConnectSession, provider: Provider) -> str:
     )
     url: str = prepare_grant_uri(
         provider.authorize_url,
-        provider.client_id,
+        provider.client.client_id,
         "code",
         redirect_uri=redirect_uri(),
         scope=" ".join(provider.scopes) or None,
@@ -141,40 +139,26 @@ def oauth_consume(*, state: str) -> OAuthAttempt:
     return attempt
 
 
-def _parse(body: bytes) -> dict[str, Any]:
-    text = body.decode("utf-8", errors="replace")
-    try:
-        parsed = json.loads(text)
-    except ValueError:
-        # Some providers (GitHub without Accept) answer form-encoded.
-        parsed = dict(parse_qsl(text))
-    return parsed if isinstance(parsed, dict) else {}
-
-
 def oauth_exchange(*, provider: Provider, code: str, verifier: str) -> dict[str, Any]:
     """The OAUTH2 value for the tokens the code is worth; ``ProviderRefused`` if it is worth
     none. Raises the egress module's errors when the provider cannot be reached."""
-    body = prepare_token_request(
-        "authorization_code", code=code, redirect_uri=redirect_uri(), code_verifier=verifier
-    )
-    headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"}
-    auth = ClientAuth(provider.client_id, provider.client_secret, provider.auth_method)
-    url, headers, body = auth.prepare("POST", provider.token_url, headers, body)
-    response = egress.request(
-        "POST",
-        url,
-        headers=headers,
-        body=body.encode(),
+    answer = token_request(
+        client=provider.client,
+        grant_type="authorization_code",
         timeout=TOKEN_TIMEOUT_SECONDS,
-        secrets=[provider.client_secret, code, verifier],
+        code=code,
+        redirect_uri=redirect_uri(),
+        code_verifier=verifier,
     )
-    answer = _parse(response.body)
-    token = answer.get("access_token")
-    if not (200 <= response.status < 300) or not isinstance(token, str) or not token:
-        error = answer.get("error")
-        code_name = error if isinstance(error, str) and error.isidentifier() else "provider_error"
+    if not answer.ok:
+        code_name = oauth_error_code(answer.error or "")
         raise ProviderRefused(code_name, f"The provider refused the sign-in ({code_name}).")
-    return token_value(answer)
+    return token_value(answer.body)
+
+
+def oauth_error_code(error: str) -> str:
+    """A provider's ``error`` as shown to people: only when it looks like an OAuth error code."""
+    return error if error.isidentifier() and len(error) <= 64 else "provider_error"
 
 
 def token_value(answer: dict[str, Any]) -> dict[str, Any]:

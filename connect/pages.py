@@ -30,6 +30,7 @@ from connect.authorization import (
     authorize_url_of,
     oauth_configured,
     oauth_consume,
+    oauth_error_code,
     oauth_exchange,
     oauth_start,
     provider_for,
@@ -312,11 +313,6 @@ def _failed(request: HttpRequest, session: ConnectSession, code: str, reason: st
     return HttpResponseRedirect(f"{PAGE_PREFIX}{session.id}", status=303)
 
 
-def _provider_error_code(error: str) -> str:
-    # The provider's `error` is echoed only when it looks like an OAuth error code.
-    return error if error.isidentifier() and len(error) <= 64 else "provider_error"
-
-
 @require_http_methods(["GET"])
 @throttled
 def oauth_callback(request: HttpRequest) -> HttpResponse:
@@ -345,7 +341,7 @@ def oauth_callback(request: HttpRequest) -> HttpResponse:
     name = session.piece.display_name
     error = request.GET.get("error")
     if error is not None:
-        code = _provider_error_code(error)
+        code = oauth_error_code(error)
         if code == "access_denied":
             return _failed(request, session, code, f"Access to {name} was not granted.")
         return _failed(request, session, code, f"{name} refused the sign-in ({code}).")
