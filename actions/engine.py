@@ -145,12 +145,15 @@ def call(*, org: Organization, target: Target, outgoing: Outgoing) -> Outcome:
     assert piece is not None  # for_call loads it; resolution has checked it exists
     value = credential_for_call(connection=connection, value=connection.decrypted_value())
     prepared = _prepare(piece, value, outgoing)
+    secrets = prepared.secrets
     with redacting(prepared.secrets):
         response = _send(outgoing, prepared)
         if response.status == 401 and value.get("type") == "OAUTH2":
             renewed = credential_after_unauthorized(connection=connection, value=value)
             if renewed is not None:
                 prepared = _prepare(piece, renewed, outgoing)
+                # Both the old and the new credential are kept out of the answer.
+                secrets = tuple(sorted({*secrets, *prepared.secrets}, key=len, reverse=True))
                 with redacting(prepared.secrets):
                     response = _send(outgoing, prepared)
         _touch(connection)
@@ -173,8 +176,8 @@ def call(*, org: Organization, target: Target, outgoing: Outgoing) -> Outcome:
     return Outcome(
         connection_id=connection.id,
         status=response.status,
-        headers=[(k, redact_text(v, prepared.secrets)) for k, v in response.headers],
-        body=redact_bytes(response.body, prepared.secrets),
+        headers=[(k, redact_text(v, secrets)) for k, v in response.headers],
+        body=redact_bytes(response.body, secrets),
         duration_ms=response.duration_ms,
     )
 

@@ -19,6 +19,7 @@ import json
 import os
 import re
 import threading
+import time
 from base64 import urlsafe_b64decode, urlsafe_b64encode
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
@@ -26,6 +27,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 import psycopg
+import requests
 from psycopg.errors import UniqueViolation
 from psycopg.types.json import Jsonb
 
@@ -50,7 +52,8 @@ _STATUS_TEXT = {
     409: "409 Conflict",
 }
 _CONN_COLUMNS = (
-    "id, piece_id, display_name, external_id, project_id, status, created_at, updated_at"
+    "id, piece_id, display_name, external_id, project_id, status, created_at, updated_at,"
+    " last_used_at"
 )
 _LAST_USED = timedelta(seconds=60)
 
@@ -84,6 +87,7 @@ def render(row: tuple[Any, ...]) -> dict[str, Any]:
         "status": row[5],
         "createdAt": iso(row[6]),
         "updatedAt": iso(row[7]),
+        "lastUsedAt": iso(row[8]),
     }
 
 
@@ -252,7 +256,7 @@ def create_connection(environ: dict[str, Any]) -> tuple[int, Any]:
             )
     except UniqueViolation:
         raise Fail(409, "CONFLICT", "That externalId is taken for this piece.") from None
-    return 201, render(row)
+    return 201, render((*row, None))
 
 
 _RESOLVE_SQL = """
@@ -267,7 +271,7 @@ WITH pol AS (
 )
 SELECT pol.id, pol.piece_id, pol.project_id, pol.type, pol.connection_id, pol.created_at,
        pol.updated_at, c.id, c.piece_id, c.display_name, c.external_id, c.project_id, c.status,
-       c.created_at, c.updated_at
+       c.created_at, c.updated_at, c.last_used_at
 FROM (SELECT 1) AS one
 LEFT JOIN pol ON true
 LEFT JOIN connections_connection c
@@ -323,8 +327,76 @@ def resolve(environ: dict[str, Any]) -> tuple[int, Any]:
     return 200, {"connection": render(chosen), "policy": policy, "source": source}
 
 
+class Relayed:
+    """A proxied answer: the upstream's bytes and content type, sent as they are."""
+
+    def __init__(self, body: bytes, content_type: str, connection_id: str) -> None:
+        self.body, self.content_type, self.connection_id = body, content_type, connection_id
+
+
+def _session() -> requests.Session:
+    # One pooled session per worker thread (keep-alive to the provider), as the API's egress.
+    session: requests.Session | None = getattr(_LOCAL, "session", None)
+    if session is None:
+        session = _LOCAL.session = requests.Session()
+        session.trust_env = False
+    return session
+
+
+def _call(environ: dict[str, Any], connection_id: str, path: str) -> tuple[str, requests.Response]:
+    """Key lookup, connection fetch, decrypt, one pooled call: the work both forms share."""
+    org = authenticate(environ, "connections:use")
+    row = (
+        db()
+        .execute(
+            "SELECT id, status, value FROM connections_connection WHERE id = %s AND org_id = %s",
+            (connection_id, org),
+        )
+        .fetchone()
+    )
+    if row is None:
+        raise Fail(404, "NOT_FOUND", "No such connection.")
+    if row[1] != "ACTIVE":
+        raise Fail(409, "CONNECTION_NOT_ACTIVE", "The connection is not active.")
+    value = json.loads(_KEYRING.decrypt(row[2], f"connections.value:{row[0]}".encode()))
+    props = value["props"]
+    upstream = _session().get(
+        props["base_url"].rstrip("/") + path,
+        headers={props["header_name"]: props["header_value"]},
+        timeout=30,
+        allow_redirects=False,
+    )
+    return row[0], upstream
+
+
+def execute(environ: dict[str, Any]) -> tuple[int, Any]:
+    body = json.loads(environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0)))
+    started = time.monotonic()
+    connection_id, upstream = _call(environ, body["connectionId"], body["input"]["path"])
+    return 200, {
+        "success": 200 <= upstream.status_code < 300,
+        "output": {
+            "status": upstream.status_code,
+            "headers": dict(upstream.headers),
+            "body": upstream.json(),
+        },
+        "durationMs": round((time.monotonic() - started) * 1000),
+        "connectionId": connection_id,
+    }
+
+
+def proxy(environ: dict[str, Any], path: str) -> tuple[int, Any]:
+    connection_id, upstream = _call(environ, environ.get("HTTP_WEAVZ_CONNECTION_ID", ""), path)
+    content_type = upstream.headers.get("Content-Type", "application/octet-stream")
+    return upstream.status_code, Relayed(upstream.content, content_type, connection_id)
+
+
 def route(environ: dict[str, Any]) -> tuple[int, Any]:
     path, method = environ.get("PATH_INFO", ""), environ["REQUEST_METHOD"]
+    if path == "/api/v1/actions/execute" and method == "POST":
+        return execute(environ)
+    if path.startswith("/api/v1/proxy/http/"):
+        return proxy(environ, path[len("/api/v1/proxy/http") :])
     if path == "/healthz" and method == "GET":
         return 200, {"status": "ok"}
     if path == "/api/v1/connections":
@@ -345,6 +417,16 @@ def application(environ: dict[str, Any], start_response: StartResponse) -> Itera
         status, body = route(environ)
     except Fail as fail:
         status, body = fail.status, {"error": {"code": fail.code, "message": fail.message}}
+    if isinstance(body, Relayed):
+        start_response(
+            _STATUS_TEXT.get(status, f"{status} Upstream"),
+            [
+                ("Content-Type", body.content_type),
+                ("Content-Length", str(len(body.body))),
+                ("Weavz-Connection-Id", body.connection_id),
+            ],
+        )
+        return [body.body]
     payload = json.dumps(body, separators=(",", ":")).encode()
     start_response(
         _STATUS_TEXT.get(status, f"{status} Error"),

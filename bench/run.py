@@ -49,8 +49,13 @@ SERVERS = {
     "api@10k": ("weavz.wsgi:application", "weavz.settings", "weavz_bench_small"),
 }
 FLOORS = ("raw", "django")
-SCENARIOS = ("get", "list", "deep", "resolve", "create", "healthz")
-TARGETS = {"get": 0.5, "list": 0.4, "resolve": 0.4}
+SCENARIOS = ("get", "list", "deep", "resolve", "create", "healthz", "execute", "proxy")
+TARGETS = {"get": 0.5, "list": 0.4, "resolve": 0.4, "execute": 0.5, "proxy": 0.5}
+# Calls to a fake provider: measured against the raw floor (same work by hand) and against the
+# provider called directly (what the API adds to a call).
+CALL_SCENARIOS = ("execute", "proxy")
+PROVIDER = "provider"
+PROVIDER_SECRET = "bench-provider-secret"  # noqa: S105 (the fake provider's key)
 
 
 def log(message: str) -> None:
@@ -128,6 +133,7 @@ class Bench:
     token: str = field(default_factory=lambda: secrets.token_hex(4))
     redis: subprocess.Popen[bytes] | None = None
     redis_url: str = ""
+    call_connection: str = ""
 
     @property
     def variants(self) -> dict[str, dict[str, str]]:
@@ -160,6 +166,8 @@ class Bench:
         # Production reuses a connection for 60 s; here for the whole run, so no backend exits
         # mid-measurement and takes its CPU time with it (reconnecting is ~0.1% of the work).
         extra["CONN_MAX_AGE"] = "3600"
+        # The fake provider listens on loopback, which egress refuses unless it is listed.
+        extra["EGRESS_ALLOWED_NETWORKS"] = "127.0.0.0/8"
         extra.update(self.variants.get(name, {}))
         return self.env(settings_module, database, app_name=app_name_of(name), **extra)
 
@@ -220,7 +228,7 @@ class Bench:
         done = subprocess.run(
             [
                 *(PYTHON, "manage.py", "create_api_key", seed["orgId"], "--name", "bench"),
-                *("--json", "--scopes", "connections:read,connections:write"),
+                *("--json", "--scopes", "connections:read,connections:write,connections:use"),
             ],
             env=self.env("weavz.settings", database),
             cwd=ROOT,
@@ -261,10 +269,59 @@ class Bench:
                 stderr=subprocess.STDOUT,
             )
             self.servers[name] = Server(name, port, process, log_path)
+        if set(CALL_SCENARIOS) & set(self.args.scenarios):
+            self.start_provider()
         for server in self.servers.values():
-            wait_ready(server, gunicorn_settings(self.server_env(server.name))["workers"])
+            if server.name != PROVIDER:
+                wait_ready(server, gunicorn_settings(self.server_env(server.name))["workers"])
         workers = {n: len(s.worker_pids()) for n, s in self.servers.items()}
         log(f"servers up: {workers} workers each")
+        if PROVIDER in self.servers:
+            self.create_call_connection()
+
+    def start_provider(self) -> None:
+        """The fake third party: a bare WSGI app under gunicorn, 2 workers × 8 threads."""
+        port = free_port()
+        log_path = RESULTS_DIR / "server-provider.log"
+        process = subprocess.Popen(
+            [
+                *(GUNICORN, "-b", f"127.0.0.1:{port}", "-w", "2", "-k", "gthread"),
+                *("--threads", "8", "--log-level", "warning", "bench.provider_app:application"),
+            ],
+            cwd=ROOT,
+            stdout=log_path.open("wb"),
+            stderr=subprocess.STDOUT,
+        )
+        self.servers[PROVIDER] = Server(PROVIDER, port, process, log_path)
+
+    def create_call_connection(self) -> None:
+        """The connection execute and proxy use: the generic http piece, the provider as its
+        base URL, the provider's key in a header. Made through the API, like a client would."""
+        provider = self.servers[PROVIDER]
+        deadline = time.monotonic() + 30
+        while len(provider.worker_pids()) < 2 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        status, answer = http(
+            self.servers["api"],
+            "/api/v1/connections",
+            self.seeds["weavz_bench"]["apiKey"],
+            {
+                "pieceName": "http",
+                "displayName": "Bench provider",
+                "externalId": f"bench-provider-{self.token}",
+                "value": {
+                    "type": "CUSTOM_AUTH",
+                    "props": {
+                        "base_url": provider.base,
+                        "header_name": "X-Api-Key",
+                        "header_value": PROVIDER_SECRET,
+                    },
+                },
+            },
+        )
+        if status != 201:
+            raise RuntimeError(f"creating the provider connection failed: {status} {answer}")
+        self.call_connection = answer["id"]
 
     def stop_servers(self) -> None:
         for server in self.servers.values():
@@ -289,6 +346,8 @@ class Bench:
                 "piece": seed["resolvePiece"],
             },
             "healthz": {"script": "plain.lua", "path": "/healthz"},
+            "execute": {"script": "execute.lua", "path": "/api/v1/actions/execute"},
+            "proxy": {"script": "proxy.lua", "path": "/api/v1/proxy/http/v1/items"},
         }[name]
         return spec
 
@@ -296,8 +355,11 @@ class Bench:
         self, server: Server, scenario: str, seconds: float, database: str = "weavz_bench"
     ) -> dict[str, Any]:
         spec = self.scenario(scenario, database)
+        if server.name == PROVIDER:
+            spec = {"script": "direct.lua", "path": "/v1/items"}
         env = dict(os.environ)
         env.update(
+            BENCH_CONNECTION_ID=self.call_connection,
             BENCH_API_KEY=self.seeds[database]["apiKey"],
             BENCH_WRK_DIR=str(WRK_DIR),
             BENCH_DATA_FILE=str(RESULTS_DIR / spec.get("data", "get-ids.txt")),
@@ -345,6 +407,13 @@ class Bench:
         seed = self.seeds[database]
         spec = self.scenario(scenario, database)
         path, body = spec["path"], None
+        if server.name == PROVIDER:
+            return
+        if scenario in CALL_SCENARIOS:
+            status, answer = call_once(server, scenario, seed["apiKey"], self.call_connection)
+            if status != 200 or (scenario == "execute" and not answer.get("success")):
+                raise RuntimeError(f"preflight {scenario} on {server.name} failed: {answer!r}")
+            return
         if scenario == "get":
             path = f"/api/v1/connections/{seed['getIds'][0]}"
         elif scenario == "create":
@@ -376,6 +445,8 @@ class Bench:
         results: dict[str, Any] = {}
         for scenario in self.args.scenarios:
             names = [*self.api_names(), *FLOORS] + (["api@10k"] if scenario == "list" else [])
+            if scenario in CALL_SCENARIOS:
+                names = [*self.api_names(), "raw", PROVIDER]
             if scenario == "resolve" and not self.seeds["weavz_bench"]["policies"]:
                 log("resolve: no policies model, skipped")
                 continue
@@ -560,6 +631,31 @@ def http(
         return error.code, error.read()[:500]
 
 
+def call_once(server: Server, scenario: str, api_key: str, connection_id: str) -> tuple[int, Any]:
+    """One execute or proxy request, as wrk sends it."""
+    if scenario == "execute":
+        body = {
+            "pieceName": "http",
+            "actionName": "http_request",
+            "connectionId": connection_id,
+            "input": {"method": "GET", "path": "/v1/items"},
+        }
+        return http(server, "/api/v1/actions/execute", api_key, body)
+    request = urllib.request.Request(  # noqa: S310 - a local http URL we built
+        server.base + "/api/v1/proxy/http/v1/items",
+        headers={
+            "Authorization": f"Bearer {api_key}",
+            "X-Forwarded-Proto": "https",
+            "Weavz-Connection-Id": connection_id,
+        },
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()[:500]
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -639,7 +735,9 @@ def markdown(report: dict[str, Any]) -> str:
     ]
     queries = report.get("queries", {})
     for scenario, by_server in report["scenarios"].items():
-        api, raw, dj = by_server["api"], by_server["raw"], by_server["django"]
+        api, raw = by_server["api"], by_server["raw"]
+        # Call scenarios have no Django floor: their yardstick is the raw floor and the provider.
+        dj = by_server.get("django") or {"rps": 0, "cpu_ms": 0.0, "pg_cpu_ms": 0.0}
         q = "/".join(
             str(queries.get(t, {}).get(scenario, {}).get("queries", "?"))
             for t in ("api", "django", "raw")
@@ -654,6 +752,11 @@ def markdown(report: dict[str, Any]) -> str:
             f"| {q} | {errors} |"
         )
         for name, variant in by_server.items():
+            if name == PROVIDER:
+                lines.append(
+                    f"| ↳ {scenario}: provider called directly | {variant['rps']:.0f} "
+                    f"| {variant['p50_ms']:.2f} | {variant['p99_ms']:.2f} | | | | | | | | |"
+                )
             if name.startswith("api+"):
                 lines.append(
                     f"| ↳ {name} | {variant['rps']:.0f} | {variant['p50_ms']:.2f} "
@@ -695,6 +798,23 @@ def checks(report: dict[str, Any]) -> list[str]:
             out.append(
                 f"{'PASS' if r <= 1.3 else 'FAIL'} list p50 at {report['rows']:,} rows {first} ms "
                 f"= {r}× at 10,000 rows {small['p50_ms']} ms (target ≤ 1.3)"
+            )
+    for scenario in CALL_SCENARIOS:
+        if scenario not in scenarios:
+            continue
+        api, raw = scenarios[scenario]["api"], scenarios[scenario]["raw"]
+        p99 = ratio(api["p99_ms"], raw["p99_ms"]) or 0
+        out.append(
+            f"{'PASS' if p99 <= 2 else 'FAIL'} {scenario}: API p99 {api['p99_ms']} ms = {p99}× "
+            f"the raw floor's {raw['p99_ms']} ms (target ≤ 2)"
+        )
+        direct = scenarios[scenario].get(PROVIDER)
+        if direct:
+            out.append(
+                f"{scenario}: added latency over calling the provider directly: p50 "
+                f"{api['p50_ms'] - direct['p50_ms']:.2f} ms, p99 "
+                f"{api['p99_ms'] - direct['p99_ms']:.2f} ms (API {api['p50_ms']} / "
+                f"{api['p99_ms']} ms, provider {direct['p50_ms']} / {direct['p99_ms']} ms)"
             )
     for scenario in ("get", "list", "resolve"):
         n = report.get("queries", {}).get("api", {}).get(scenario, {}).get("queries")

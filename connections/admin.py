@@ -28,7 +28,7 @@ from weavz.api.errors import Conflict
 @admin.register(Piece)
 class PieceAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     form = PieceForm
-    list_display = ["name", "display_name", "auth_type_list", "updated_at"]
+    list_display = ["name", "display_name", "auth_type_list", "base_url", "updated_at"]
     search_fields = ["name", "display_name"]
     readonly_fields = ["created_at", "updated_at"]
 
@@ -115,6 +115,7 @@ class ConnectionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         "external_id",
         "value_type",
         "status",
+        "last_used_at",
         "updated_at",
     ]
     list_filter = ["org", "piece", "status", ValueTypeFilter, HasExternalIdFilter]
@@ -123,7 +124,7 @@ class ConnectionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     ordering = ["-id"]
     show_full_result_count = False
     actions = ["mark_error", "mark_active"]
-    readonly_fields = ["id", "credentials_info", "created_at", "updated_at"]
+    readonly_fields = ["id", "credentials_info", "last_used_at", "created_at", "updated_at"]
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         if obj is None:
@@ -138,6 +139,7 @@ class ConnectionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             "status",
             "credentials_info",
             "credentials",
+            "last_used_at",
             "created_at",
             "updated_at",
         ]

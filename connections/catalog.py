@@ -61,6 +61,66 @@ _VALUE_FIELDS = {
 }
 
 
+_PROP_KEYS = {"displayName": str, "required": bool, "secret": bool}
+
+
+def props_errors(props: object) -> list[str]:
+    """Problems with a piece's CUSTOM_AUTH prop declarations; empty when they are valid."""
+    if not isinstance(props, dict):
+        return ["Props must be a JSON object of name → declaration."]
+    errors: list[str] = []
+    for name, spec in props.items():
+        if not isinstance(spec, dict):
+            errors.append(f"{name}: must be an object.")
+            continue
+        for key in sorted(set(spec) - set(_PROP_KEYS)):
+            errors.append(f"{name}.{key}: unknown key.")
+        for key, kind in _PROP_KEYS.items():
+            if not isinstance(spec.get(key), kind):
+                errors.append(f"{name}.{key}: required, must be a {kind.__name__}.")
+    return errors
+
+
+_PIECE_NAME = re.compile(r"^[-a-zA-Z0-9_]{1,100}$")
+PIECE_KEYS = ("name", "displayName", "authTypes", "props", "baseUrl", "auth", "oauth2")
+
+
+def piece_errors(item: object) -> dict[str, list[str]]:
+    """Problems with a piece in the ``GET /pieces/:name`` shape (``import_pieces``)."""
+    if not isinstance(item, dict):
+        return {"": ["Must be an object."]}
+    errors: dict[str, list[str]] = {}
+    for key in sorted(set(item) - set(PIECE_KEYS)):
+        errors[key] = ["Unknown field."]
+    name = item.get("name")
+    if not isinstance(name, str) or not _PIECE_NAME.match(name):
+        errors["name"] = ["Required: letters, digits, - and _ (at most 100)."]
+    display = item.get("displayName")
+    if not isinstance(display, str) or not 1 <= len(display) <= 255:
+        errors["displayName"] = ["Required: a string of 1 to 255 characters."]
+    auth_types = item.get("authTypes")
+    if not isinstance(auth_types, list) or not all(t in VALUE_TYPES for t in auth_types):
+        errors["authTypes"] = [f"Required: a list of {', '.join(VALUE_TYPES)}."]
+        auth_types = []
+    props = item.get("props", {})
+    problems = props_errors(props)
+    if problems:
+        errors["props"] = problems
+        props = {}
+    elif props and "CUSTOM_AUTH" not in auth_types:
+        errors["props"] = ["Props apply only to pieces that accept CUSTOM_AUTH."]
+    errors.update(
+        catalog_errors(
+            auth_types=auth_types,
+            props=props,
+            base_url=item.get("baseUrl"),
+            auth=item.get("auth", {}),
+            oauth2=item.get("oauth2"),
+        )
+    )
+    return errors
+
+
 def template_fields(value_type: str, props: Mapping[str, Any]) -> tuple[str, ...]:
     """The names a template for ``value_type`` may use."""
     if value_type == "CUSTOM_AUTH":

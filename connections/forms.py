@@ -8,11 +8,12 @@ from typing import Any
 
 from django import forms
 
+from connections.catalog import catalog_errors, props_errors
 from connections.models import Connection, Piece
 from connections.values import VALUE_TYPES, InvalidValue, validate_value
 from orgs.models import Project
 
-_PROP_KEYS = {"displayName": str, "required": bool, "secret": bool}
+_FORM_FIELD = {"baseUrl": "base_url", "auth": "auth", "oauth2": "oauth2"}
 
 
 class WriteOnlyTextarea(forms.Textarea):
@@ -35,27 +36,40 @@ class PieceForm(forms.ModelForm):  # type: ignore[type-arg]
         '"secret": true}}',
     )
 
+    base_url = forms.CharField(
+        required=False,
+        label="Base URL",
+        max_length=500,
+        help_text="The provider's API root, e.g. https://slack.com/api. Leave empty when each "
+        "connection carries its own (a CUSTOM_AUTH prop base_url or instance_url).",
+    )
+    auth = forms.JSONField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8, "cols": 80, "spellcheck": "false"}),
+        help_text='Per value type, where the credential goes: {"SECRET_TEXT": {"headers": '
+        '{"Authorization": "Bot {secret_text}"}}}. Keys: headers, query, basic '
+        '({"username", "password"}), path (a prefix such as "/bot{secret_text}"). A template '
+        "may name only fields of its value type (for CUSTOM_AUTH: the props). A type left out "
+        "gets the default: Bearer for OAUTH2 and SECRET_TEXT, Basic for BASIC_AUTH.",
+    )
+    oauth2 = forms.JSONField(
+        required=False,
+        label="OAuth 2",
+        widget=forms.Textarea(attrs={"rows": 6, "cols": 80, "spellcheck": "false"}),
+        help_text='OAUTH2 pieces: {"authorizeUrl": …, "tokenUrl": …, "scopes": […], '
+        '"pkce": true, "tokenAuthMethod": "client_secret_basic" | "client_secret_post"}',
+    )
+
     class Meta:
         model = Piece
-        fields = ["name", "display_name", "auth_types", "props"]
+        fields = ["name", "display_name", "auth_types", "props", "base_url", "auth", "oauth2"]
 
     def clean_props(self) -> dict[str, Any]:
         props = self.cleaned_data.get("props") or {}
-        if not isinstance(props, dict):
-            raise forms.ValidationError("Props must be a JSON object of name → declaration.")
-        errors: list[str] = []
-        for name, spec in props.items():
-            if not isinstance(spec, dict):
-                errors.append(f"{name}: must be an object.")
-                continue
-            for key in sorted(set(spec) - set(_PROP_KEYS)):
-                errors.append(f"{name}.{key}: unknown key.")
-            for key, kind in _PROP_KEYS.items():
-                if not isinstance(spec.get(key), kind):
-                    errors.append(f"{name}.{key}: required, must be a {kind.__name__}.")
+        errors = props_errors(props)
         if errors:
             raise forms.ValidationError(errors)
-        return props
+        return dict(props)
 
     def clean(self) -> dict[str, Any]:
         cleaned: dict[str, Any] = super().clean() or {}
@@ -64,6 +78,20 @@ class PieceForm(forms.ModelForm):  # type: ignore[type-arg]
             self.add_error("props", "Props apply only to pieces that accept CUSTOM_AUTH.")
         # Stored in the canonical order the API lists them in.
         cleaned["auth_types"] = [t for t in VALUE_TYPES if t in auth_types]
+        cleaned["base_url"] = cleaned.get("base_url") or None
+        cleaned["auth"] = cleaned.get("auth") or {}
+        cleaned["oauth2"] = cleaned.get("oauth2") or None
+        if "props" in cleaned:
+            problems = catalog_errors(
+                auth_types=cleaned["auth_types"],
+                props=cleaned.get("props") or {},
+                base_url=cleaned["base_url"],
+                auth=cleaned["auth"],
+                oauth2=cleaned["oauth2"],
+            )
+            for path, messages in problems.items():
+                field = _FORM_FIELD[path.split(".", 1)[0]]
+                self.add_error(field, [f"{path}: {m}" for m in messages])
         return cleaned
 
 

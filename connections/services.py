@@ -10,8 +10,15 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 
+from connections.catalog import piece_errors
 from connections.models import Connection, ConnectionStatus, Piece
-from connections.values import InvalidValue, token_expiry, validate_value, with_expires_at
+from connections.values import (
+    VALUE_TYPES,
+    InvalidValue,
+    token_expiry,
+    validate_value,
+    with_expires_at,
+)
 from orgs.audit import audit_record
 from orgs.models import Organization, Project
 from weavz.api.errors import Conflict
@@ -158,3 +165,79 @@ def connection_reveal(*, connection: Connection, actor: str) -> dict[str, Any]:
         target_id=connection.id,
     )
     return value
+
+
+class InvalidPieces(Exception):
+    """``details`` maps ``<index>.<field>`` to messages."""
+
+    def __init__(self, details: dict[str, list[str]]) -> None:
+        self.details = details
+        super().__init__("; ".join(f"{k}: {' '.join(v)}" for k, v in details.items()))
+
+
+_PIECE_FIELDS = {
+    "displayName": "display_name",
+    "authTypes": "auth_types",
+    "props": "props",
+    "baseUrl": "base_url",
+    "auth": "auth",
+    "oauth2": "oauth2",
+}
+
+
+def pieces_import(*, items: Any, actor: str) -> dict[str, list[str]]:
+    """Upserts pieces given in the ``GET /pieces/:name`` shape, all or nothing.
+
+    Returns the names ``created``, ``updated`` and ``unchanged``; each change is audited.
+    """
+    if not isinstance(items, list):
+        raise InvalidPieces({"": ["Must be a JSON list of pieces."]})
+    errors: dict[str, list[str]] = {}
+    seen: set[str] = set()
+    for index, item in enumerate(items):
+        for field, messages in piece_errors(item).items():
+            errors[f"{index}.{field}" if field else str(index)] = messages
+        name = item.get("name") if isinstance(item, dict) else None
+        if isinstance(name, str):
+            if name in seen:
+                errors[f"{index}.name"] = [f"{name!r} appears twice."]
+            seen.add(name)
+    if errors:
+        raise InvalidPieces(errors)
+    report: dict[str, list[str]] = {"created": [], "updated": [], "unchanged": []}
+    with transaction.atomic():
+        for item in items:
+            wanted = {
+                "display_name": item["displayName"],
+                "auth_types": [t for t in VALUE_TYPES if t in item["authTypes"]],
+                "props": item.get("props") or {},
+                "base_url": item.get("baseUrl") or None,
+                "auth": item.get("auth") or {},
+                "oauth2": item.get("oauth2"),
+            }
+            piece = Piece.objects.select_for_update().filter(pk=item["name"]).first()
+            if piece is None:
+                Piece.objects.create(name=item["name"], **wanted)
+                audit_record(
+                    org_id=None, action="piece.created", actor=actor, target_id=item["name"]
+                )
+                report["created"].append(item["name"])
+                continue
+            changed = [
+                api for api, attr in _PIECE_FIELDS.items() if getattr(piece, attr) != wanted[attr]
+            ]
+            if not changed:
+                report["unchanged"].append(piece.name)
+                continue
+            for attr, value in wanted.items():
+                setattr(piece, attr, value)
+            piece.save()
+            audit_record(
+                org_id=None,
+                action="piece.updated",
+                actor=actor,
+                target_id=piece.name,
+                metadata={"fields": changed},
+            )
+            report["updated"].append(piece.name)
+    return report

@@ -28,6 +28,7 @@ _FIELDS = (
     "status",
     "created_at",
     "updated_at",
+    "last_used_at",
 )
 
 
@@ -54,6 +55,7 @@ def render(c: Connection) -> dict[str, Any]:
         "status": c.status,
         "createdAt": iso(c.created_at),
         "updatedAt": iso(c.updated_at),
+        "lastUsedAt": iso(c.last_used_at),
     }
 
 

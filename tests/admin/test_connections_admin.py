@@ -250,6 +250,7 @@ def test_pieces_are_edited_with_auth_type_checkboxes_and_audited(console):
         "display_name": "Acme CRM",
         "auth_types": ["CUSTOM_AUTH", "SECRET_TEXT"],
         "props": json.dumps({"token": {"displayName": "Token", "required": True, "secret": True}}),
+        "auth": "{}",  # as the browser posts the textarea
     }
     assert console.post("/admin/connections/piece/add/", data).status_code == 302
     piece = Piece.objects.get(name="acme-crm")

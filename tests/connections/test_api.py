@@ -39,6 +39,7 @@ FIELDS = {
     "status",
     "createdAt",
     "updatedAt",
+    "lastUsedAt",
 }
 
 
