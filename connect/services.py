@@ -8,13 +8,13 @@ transaction, so a failed store leaves the session PENDING for the end user to tr
 
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from connect.models import AllowedRedirectUri, ConnectSession, SessionStatus
+from connect.models import AllowedRedirectUri, ConnectSession, OAuthAttempt, SessionStatus
 from connect.selectors import allowed_redirect_uris, session_status
 from connections.models import Connection, Piece
 from connections.services import connection_create, connection_update
@@ -322,3 +322,18 @@ def redirect_uri_remove(*, allowed: AllowedRedirectUri, actor: str) -> None:
             metadata={"uri": allowed.uri},
         )
         allowed.delete()
+
+
+# How long a session stays readable (GET /connect/sessions/:id) after it expired.
+SESSION_RETENTION = timedelta(days=30)
+
+
+def connect_sessions_purge(*, now: datetime | None = None) -> tuple[int, int]:
+    """Deletes OAuth attempts past their expiry (their sealed verifiers are of no more use) and
+    sessions expired more than ``SESSION_RETENTION`` ago; returns (attempts, sessions)."""
+    now = now or timezone.now()
+    attempts = (
+        OAuthAttempt.objects.filter(expires_at__lt=now).delete()[1].get(OAuthAttempt._meta.label, 0)
+    )
+    sessions = ConnectSession.objects.filter(expires_at__lt=now - SESSION_RETENTION).delete()
+    return attempts, sessions[1].get(ConnectSession._meta.label, 0)

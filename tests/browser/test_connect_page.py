@@ -76,30 +76,10 @@ def customer(live_server, settings) -> APIClient:
 @pytest.fixture
 def acme(customer, httpserver, allow_provider):
     """A fake OAuth provider on 127.0.0.2, its piece, and the customer's OAuth app for it."""
-    from connections.models import Piece
-    from oauth.services import oauth_app_create
     from orgs.models import Organization
-    from tests.connect.fake_oauth import CLIENT_ID, FakeOAuthProvider
+    from tests.connect.fake_oauth import install
 
-    provider = FakeOAuthProvider(httpserver)
-    piece = Piece.objects.create(
-        name="acme",
-        display_name="Acme",
-        auth_types=["OAUTH2"],
-        base_url=provider.url("/api"),
-        oauth2={
-            "authorizeUrl": provider.url("/authorize"),
-            "tokenUrl": provider.url("/token"),
-            "scopes": ["read"],
-            "pkce": True,
-            "tokenAuthMethod": "client_secret_basic",
-        },
-    )
-    org = Organization.objects.get(name="Acme")
-    oauth_app_create(
-        org=org, piece=piece, client_id=CLIENT_ID, client_secret=CLIENT_SECRET, scopes=[], actor="t"
-    )
-    return provider
+    return install(httpserver, Organization.objects.get(name="Acme"))
 
 
 def _session(customer: APIClient, **body: Any) -> dict[str, Any]:

@@ -44,30 +44,6 @@ def open_link(client: Client, token: str) -> str:
 @pytest.fixture
 def fake_provider(httpserver: Any, allow_provider: None, org: Organization) -> Any:
     """The fake OAuth provider, a piece calling it, and the org's OAuth app for that piece."""
-    from connections.models import Piece
-    from oauth.services import oauth_app_create
-    from tests.connect.fake_oauth import CLIENT_ID, CLIENT_SECRET, FakeOAuthProvider
+    from tests.connect.fake_oauth import install
 
-    provider = FakeOAuthProvider(httpserver)
-    piece = Piece.objects.create(
-        name="acme",
-        display_name="Acme",
-        auth_types=["OAUTH2"],
-        base_url=provider.url("/api"),
-        oauth2={
-            "authorizeUrl": provider.url("/authorize"),
-            "tokenUrl": provider.url("/token"),
-            "scopes": ["read", "write"],
-            "pkce": True,
-            "tokenAuthMethod": "client_secret_basic",
-        },
-    )
-    oauth_app_create(
-        org=org,
-        piece=piece,
-        client_id=CLIENT_ID,
-        client_secret=CLIENT_SECRET,
-        scopes=[],
-        actor="test",
-    )
-    return provider
+    return install(httpserver, org)

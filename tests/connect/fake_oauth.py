@@ -22,6 +22,36 @@ def s256(verifier: str) -> str:
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
 
+def install(server: HTTPServer, org: Any) -> "FakeOAuthProvider":
+    """The fake provider on ``server``, the piece "acme" calling it, and ``org``'s OAuth app."""
+    from connections.models import Piece
+    from oauth.services import oauth_app_create
+
+    provider = FakeOAuthProvider(server)
+    piece = Piece.objects.create(
+        name="acme",
+        display_name="Acme",
+        auth_types=["OAUTH2"],
+        base_url=provider.url("/api"),
+        oauth2={
+            "authorizeUrl": provider.url("/authorize"),
+            "tokenUrl": provider.url("/token"),
+            "scopes": ["read", "write"],
+            "pkce": True,
+            "tokenAuthMethod": "client_secret_basic",
+        },
+    )
+    oauth_app_create(
+        org=org,
+        piece=piece,
+        client_id=CLIENT_ID,
+        client_secret=CLIENT_SECRET,
+        scopes=[],
+        actor="test",
+    )
+    return provider
+
+
 class FakeOAuthProvider:
     def __init__(self, server: HTTPServer) -> None:
         self.server = server
