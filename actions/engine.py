@@ -223,6 +223,7 @@ def _prepare(piece: Piece, value: Mapping[str, Any], outgoing: Outgoing) -> _Pre
         secrets.update((token, token.split(" ", 1)[1]))
     query = [q for q in (outgoing.query,) if q]
     auth_query = [(render(k, fields), fill(v)) for k, v in (entry.get("query") or {}).items()]
+    auth_query = [(k, v) for k, v in auth_query if k and v]  # an optional prop left empty
     if auth_query:
         query.append(urlencode(auth_query))
     # The path's secret part is a value field, which is redacted already.

@@ -670,3 +670,17 @@ def test_a_401_on_another_value_type_is_not_retried(org, api, provider, fake_pie
 
     assert response.json()["output"]["status"] == 401
     assert consulted == [] and len(provider.log) == 1
+
+
+def test_an_optional_header_prop_left_out_sends_no_header(org, api, provider):
+    value = {"type": "CUSTOM_AUTH", "props": {"base_url": provider.url_for("/open")}}
+    conn = connection(org, piece="http", value=value)
+    provider.expect_request("/open/x").respond_with_handler(echo)
+
+    response = execute(
+        api, piece="http", connectionId=conn.id, input={"method": "GET", "path": "x"}
+    )
+
+    assert response.status_code == 200
+    sent = response.json()["output"]["body"]["headers"]
+    assert "" not in sent and "Authorization" not in sent

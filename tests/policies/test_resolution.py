@@ -187,6 +187,7 @@ def test_the_answer_has_the_contracts_shape(api, world):
         "status",
         "createdAt",
         "updatedAt",
+        "lastUsedAt",
     }
     assert "value" not in answer["connection"]
     assert answer["policy"] == {
