@@ -7,22 +7,22 @@ never a form field, a column, a readonly field or part of a ``__str__``.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.forms import ModelForm
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest
 
 from connections.fields import Sealed
 from connections.forms import ConnectionForm, PieceForm
 from connections.models import Connection, ConnectionStatus, Piece
 from connections.services import connection_create, connection_delete, connection_update
 from connections.values import VALUE_TYPES
-from orgs.admin import adopt
+from orgs.admin import ConflictAsMessageAdmin, adopt
 from orgs.audit import audit_record
 from weavz.admin_site import admin_actor
-from weavz.api.errors import Conflict
 
 
 @admin.register(Piece)
@@ -75,6 +75,10 @@ class PieceAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             self.delete_model(request, piece)
 
 
+def _when(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
 class HasExternalIdFilter(admin.SimpleListFilter):
     title = "external id"
     parameter_name = "has_external_id"
@@ -104,7 +108,7 @@ class ValueTypeFilter(admin.SimpleListFilter):
 
 
 @admin.register(Connection)
-class ConnectionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ConnectionAdmin(ConflictAsMessageAdmin):
     form = ConnectionForm
     list_display = [
         "display_name",
@@ -116,6 +120,7 @@ class ConnectionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         "value_type",
         "status",
         "last_used_at",
+        "token_expires_at",
         "updated_at",
     ]
     list_filter = ["org", "piece", "status", ValueTypeFilter, HasExternalIdFilter]
@@ -124,7 +129,14 @@ class ConnectionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     ordering = ["-id"]
     show_full_result_count = False
     actions = ["mark_error", "mark_active"]
-    readonly_fields = ["id", "credentials_info", "last_used_at", "created_at", "updated_at"]
+    readonly_fields = [
+        "id",
+        "credentials_info",
+        "token_info",
+        "last_used_at",
+        "created_at",
+        "updated_at",
+    ]
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         if obj is None:
@@ -138,26 +150,12 @@ class ConnectionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             "display_name",
             "status",
             "credentials_info",
+            "token_info",
             "credentials",
             "last_used_at",
             "created_at",
             "updated_at",
         ]
-
-    def changeform_view(
-        self,
-        request: HttpRequest,
-        object_id: str | None = None,
-        form_url: str = "",
-        extra_context: dict[str, Any] | None = None,
-    ) -> HttpResponse:
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except Conflict as exc:
-            # Another request took this external id between the form's check and the insert
-            # (the database decided); say so instead of a 500. Nothing was saved.
-            self.message_user(request, str(exc.detail), messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         if obj is None:
@@ -170,6 +168,29 @@ class ConnectionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         sealed = connection.value
         kid = sealed.kid if isinstance(sealed, Sealed) else "?"
         return f"{connection.value_type}, encrypted (key {kid}). Never displayed."
+
+    @admin.display(description="OAuth2 token")
+    def token_info(self, connection: Connection) -> str:
+        """Expiry and the last refresh's outcome: bookkeeping only, never a token."""
+        if connection.value_type != "OAUTH2":
+            return "—"
+        expires = connection.token_expires_at
+        parts = [f"expires {_when(expires)}" if expires else "no expiry given (refreshed on a 401)"]
+        if connection.refreshed_at is not None:
+            parts.append(
+                f"last refresh {connection.refresh_outcome or '—'} at "
+                f"{_when(connection.refreshed_at)}"
+            )
+        else:
+            parts.append("never refreshed")
+        if connection.refresh_failing_since is not None:
+            parts.append(
+                f"failing since {_when(connection.refresh_failing_since)} "
+                f"({connection.refresh_failures} attempts)"
+            )
+        if connection.refresh_retry_at is not None:
+            parts.append(f"next attempt {_when(connection.refresh_retry_at)}")
+        return "; ".join(parts) + "."
 
     def save_model(
         self,

@@ -8,10 +8,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.db.models import QuerySet
 from django.forms import ModelForm
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest
 
 from connections.fields import Sealed
 from oauth.models import OAuthApp
@@ -22,9 +22,8 @@ from oauth.services import (
     oauth_app_update,
     redirect_uri,
 )
-from orgs.admin import adopt
+from orgs.admin import ConflictAsMessageAdmin, adopt
 from weavz.admin_site import admin_actor
-from weavz.api.errors import Conflict
 
 
 class OAuthAppForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -66,7 +65,7 @@ class OAuthAppForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 @admin.register(OAuthApp)
-class OAuthAppAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class OAuthAppAdmin(ConflictAsMessageAdmin):
     form = OAuthAppForm
     list_display = ["piece", "id", "org", "client_id", "updated_at"]
     list_filter = ["org", "piece"]
@@ -105,19 +104,6 @@ class OAuthAppAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     @admin.display(description="Redirect URI")
     def redirect_uri(self, app: OAuthApp) -> str:
         return redirect_uri()
-
-    def changeform_view(
-        self,
-        request: HttpRequest,
-        object_id: str | None = None,
-        form_url: str = "",
-        extra_context: dict[str, Any] | None = None,
-    ) -> HttpResponse:
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except Conflict as exc:
-            self.message_user(request, str(exc.detail), messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
 
     def save_model(
         self, request: HttpRequest, obj: OAuthApp, form: ModelForm[Any], change: bool

@@ -25,6 +25,7 @@ nothing to refresh it with → ``EXPIRED``. Every status change is audited
 from __future__ import annotations
 
 import logging
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -40,7 +41,7 @@ from connections.values import token_expiry
 from oauth import transport
 from oauth.selectors import oauth_app_for_piece
 from orgs.audit import audit_record
-from weavz.api.errors import ApiError, UpstreamTimeout
+from weavz.api.errors import ApiError, ConnectionNotActive, UpstreamTimeout
 
 logger = logging.getLogger("weavz.oauth")
 
@@ -130,6 +131,47 @@ def force_refresh(
     return _refresh(connection_id, force=True, sent_access_token=sent_access_token, actor=actor)
 
 
+# --- the execute/proxy hook ---------------------------------------------------------------------
+
+
+def credential_for_use(*, connection: Connection, actor: str) -> tuple[Connection, dict[str, Any]]:
+    """The connection and decrypted value to send, refreshed first if its token is expiring.
+
+    Raises ConnectionNotActive when the refresh left the connection ERROR or EXPIRED. A refresh
+    that failed for now (provider down) sends the current token, which may still work.
+    """
+    if connection.value_type == "OAUTH2":
+        connection = refresh_if_expiring(connection=connection, actor=actor).connection
+        if connection.status != ConnectionStatus.ACTIVE:
+            raise ConnectionNotActive(
+                f"The connection {connection.id} is {connection.status}: its token could not be "
+                "refreshed."
+            )
+    return connection, connection.decrypted_value()
+
+
+def credential_for_retry(
+    *, connection_id: str, actor: str, sent_access_token: str
+) -> dict[str, Any] | None:
+    """After the provider answered 401 to ``sent_access_token``: the value to retry with once,
+    or None (do not retry; hand back the 401). Never loops: call it at most once per call.
+
+    Refreshes only if the stored token is still the one sent; if another caller already
+    replaced it, that newer token is returned without a token request.
+    """
+    try:
+        result = force_refresh(
+            connection_id=connection_id, actor=actor, sent_access_token=sent_access_token
+        )
+    except UpstreamTimeout:  # another caller's refresh is stuck: do not wait longer
+        return None
+    retry = result.outcome in (Outcome.REFRESHED, Outcome.ALREADY_CHANGED, Outcome.SUPERSEDED)
+    if not retry or result.connection.status != ConnectionStatus.ACTIVE:
+        return None
+    value = result.connection.decrypted_value()
+    return value if value.get("access_token") != sent_access_token else None
+
+
 def refresh_sweep(*, limit: int = 500) -> int:
     """The periodic job: refreshes up to ``limit`` due connections; returns how many it tried.
 
@@ -138,33 +180,20 @@ def refresh_sweep(*, limit: int = 500) -> int:
     row refreshed meanwhile no longer matches when the next sweep looks.
     """
     tried: set[str] = set()
+    locks = connection.features.has_select_for_update_skip_locked
     while len(tried) < limit:
-        if connection.features.has_select_for_update_skip_locked:
-            with transaction.atomic():
-                pk = (
-                    due_connections()
-                    .exclude(pk__in=tried)
-                    .select_for_update(skip_locked=True)
-                    .order_by("token_expires_at")
-                    .values_list("pk", flat=True)
-                    .first()
-                )
-                if pk is None:
-                    break
-                tried.add(pk)
-                _attempt(_locked(pk), force=False, sent_access_token=None, actor=SWEEP_ACTOR)
-        else:
-            pk = (
-                due_connections()
-                .exclude(pk__in=tried)
-                .order_by("token_expires_at")
-                .values_list("pk", flat=True)
-                .first()
-            )
+        with transaction.atomic() if locks else nullcontext():
+            due = due_connections().exclude(pk__in=tried).order_by("token_expires_at")
+            if locks:
+                due = due.select_for_update(skip_locked=True)
+            pk = due.values_list("pk", flat=True).first()
             if pk is None:
                 break
             tried.add(pk)
-            _refresh(pk, force=False, sent_access_token=None, actor=SWEEP_ACTOR)
+            if locks:
+                _attempt(_locked(pk), force=False, sent_access_token=None, actor=SWEEP_ACTOR)
+            else:
+                _refresh(pk, force=False, sent_access_token=None, actor=SWEEP_ACTOR)
     return len(tried)
 
 

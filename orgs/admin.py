@@ -17,7 +17,7 @@ from django.db import models
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.forms import BaseInlineFormSet, ModelForm
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -27,6 +27,7 @@ from orgs.forms import ApiKeyCreateForm
 from orgs.models import ApiKey, AuditEvent, Organization, Project
 from orgs.services import api_key_create, api_key_revoke, project_create
 from weavz.admin_site import admin_actor
+from weavz.api.errors import Conflict
 
 # The secret of a key made in this request; it lives only on the request that renders it.
 _NEW_SECRET_ATTR = "_weavz_new_api_key_secret"  # noqa: S105 (an attribute name)
@@ -38,6 +39,25 @@ def adopt(obj: models.Model, saved: models.Model) -> None:
         setattr(obj, field.attname, getattr(saved, field.attname))
     obj._state.adding = False
     obj._state.db = saved._state.db
+
+
+class ConflictAsMessageAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """A save that loses a uniqueness race at the database (the service raises ``Conflict``
+    after the form's own check passed) is an error message on the page, not a 500. Nothing
+    was saved."""
+
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except Conflict as exc:
+            self.message_user(request, str(exc.detail), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
 
 
 def audit_change(request: HttpRequest, obj: Any, action: str, fields: list[str]) -> None:

@@ -1,3 +1,4 @@
+import functools
 import importlib
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
@@ -11,6 +12,7 @@ from connections.models import Piece
 from orgs.models import ALL_SCOPES, Organization
 from orgs.services import api_key_create
 from tests.factories import OrganizationFactory
+from tests.oauth.provider import TokenEndpoint, oauth_connection
 
 ApiFactory = Callable[..., APIClient]
 
@@ -85,3 +87,18 @@ def make_httpserver() -> Iterator[HTTPServer]:
 def allow_provider(settings: Any) -> None:
     """Egress lets through the fake provider's address, and nothing else of loopback."""
     settings.EGRESS_ALLOWED_NETWORKS = [f"{PROVIDER_HOST}/32"]
+
+
+@pytest.fixture
+def token_endpoint(httpserver: HTTPServer, allow_provider: None) -> Iterator[TokenEndpoint]:
+    """A fake OAuth2 token endpoint (tests/oauth/provider.py) that egress lets through."""
+    endpoint = TokenEndpoint(httpserver)
+    yield endpoint
+    httpserver.clear()
+
+
+@pytest.fixture
+def make_oauth_connection(org: Organization, token_endpoint: TokenEndpoint) -> Callable[..., Any]:
+    """``make_oauth_connection(expires_in=60, refresh_token=…, own_client=True, …)``: an OAUTH2
+    connection of ``org`` whose token URL is ``token_endpoint``."""
+    return functools.partial(oauth_connection, org, token_endpoint)

@@ -11,7 +11,7 @@ from orgs.models import AuditEvent, IdempotencyRecord
 from orgs.services import idempotency_records_purge
 from orgs.tasks import purge_idempotency_records
 from tests.factories import OrganizationFactory
-from tests.jobs_for_tests import WORKER_ENV, record_a_run
+from tests.jobs_for_tests import WORKER_ENV, fail_once, record_a_run
 from tests.postgres import only_postgres
 from tests.workers import clear_queue, eventually, queued_jobs, run_jobs, worker_process
 from weavz import jobs
@@ -123,3 +123,19 @@ def test_a_job_deferred_with_run_at_waits_until_then(queue):
     with transaction.atomic():
         jobs.defer(record_a_run, org_id=org.id, run_at=timezone.now() + timedelta(seconds=1))
     eventually(lambda: (run_jobs(**WORKER_ENV), runs_of(org))[1] == 1, what="the delayed job")
+
+
+def test_a_failed_job_is_retried(queue):
+    org = OrganizationFactory.create()
+    with transaction.atomic():
+        jobs.defer(fail_once, org_id=org.id)
+
+    def attempts():
+        return AuditEvent.objects.filter(org=org, action="test.attempt").count()
+
+    if jobs.backend() == jobs.THREAD:
+        run_jobs()
+        assert attempts() == 2
+        return
+    with worker_process(**WORKER_ENV):
+        eventually(lambda: attempts() == 2, timeout=45, what="the retry")

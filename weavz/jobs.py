@@ -223,11 +223,13 @@ def _run_with_retries(declared: Job, ids: dict[str, JobArgument]) -> None:
             logger.exception(
                 "Job failed", extra={"job": declared.name, "attempt": attempt + 1, "jobArgs": ids}
             )
-            time.sleep(min(2**attempt, 30))
+            if attempt < declared.retry:
+                time.sleep(min(2**attempt, 30))
 
 
 def wait_for_jobs(timeout: float = 10.0) -> bool:
-    """``thread`` engine: waits until no job is queued or running; False on timeout."""
+    """``thread`` engine: waits until no job is queued or running (jobs deferred with a later
+    ``run_at`` count once their time has come); False on timeout."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         with _executor_lock:

@@ -6,10 +6,9 @@ import pytest
 from django.test import override_settings
 
 from connections.fields import Sealed
-from connections.models import Piece
 from oauth.models import OAuthApp
-from oauth.services import oauth_app_create
 from tests.connections.test_rotation import BEFORE, DURING, NEW, OLD, run
+from tests.oauth.provider import slack_oauth_app
 
 pytestmark = [
     pytest.mark.django_db,
@@ -24,14 +23,7 @@ pytestmark = [
 @pytest.fixture
 def app(org):
     with override_settings(ENCRYPTION_KEYRING=BEFORE):
-        return oauth_app_create(
-            org=org,
-            piece=Piece.objects.get(pk="slack"),
-            client_id="client",
-            client_secret="rotate-me-PLAINTEXT",
-            scopes=[],
-            actor="test",
-        )
+        return slack_oauth_app(org, client_secret="rotate-me-PLAINTEXT")
 
 
 def stored_kid(app):

@@ -5,8 +5,8 @@ from django.test import override_settings
 
 from oauth.models import OAuthApp
 from oauth.serializers import OAuthAppSerializer, render_oauth_app
-from oauth.services import oauth_app_create
 from orgs.models import AuditEvent, Scope
+from tests.oauth.provider import slack_oauth_app
 
 pytestmark = pytest.mark.django_db
 
@@ -166,14 +166,5 @@ def test_new_keys_get_the_oauth_apps_scopes_by_default(make_api, org):
 
 
 def test_the_renderer_and_the_schema_serializer_describe_the_same_fields(org):
-    from connections.models import Piece
-
-    app = oauth_app_create(
-        org=org,
-        piece=Piece.objects.get(pk="slack"),
-        client_id="c",
-        client_secret="s",
-        scopes=[],
-        actor="test",
-    )
+    app = slack_oauth_app(org)
     assert set(render_oauth_app(app)) == set(OAuthAppSerializer().fields) == FIELDS

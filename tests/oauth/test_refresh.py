@@ -10,7 +10,7 @@ import time_machine
 from django.db import connection as db
 from django.test import override_settings
 
-from connections.models import ConnectionStatus, Piece
+from connections.models import ConnectionStatus
 from connections.services import connection_update
 from oauth import transport
 from oauth.refresh import (
@@ -22,9 +22,8 @@ from oauth.refresh import (
     refresh_if_expiring,
     refresh_sweep,
 )
-from oauth.services import oauth_app_create
 from orgs.models import AuditEvent
-from tests.oauth.conftest import (
+from tests.oauth.provider import (
     ACCESS,
     CLIENT_ID,
     CLIENT_SECRET,
@@ -33,6 +32,7 @@ from tests.oauth.conftest import (
     REFRESH,
     SECRETS,
     reload,
+    slack_oauth_app,
     value_of,
 )
 
@@ -136,14 +136,7 @@ def test_a_forced_refresh_with_a_token_already_replaced_sends_nothing(
 def test_the_orgs_oauth_app_supplies_the_client_when_the_value_has_none(
     org, make_oauth_connection, token_endpoint
 ):
-    oauth_app_create(
-        org=org,
-        piece=Piece.objects.get(pk="slack"),
-        client_id="app-client",
-        client_secret="app-secret",
-        scopes=[],
-        actor="test",
-    )
+    slack_oauth_app(org)
     conn = make_oauth_connection(own_client=False)
     assert refresh(conn).outcome == Outcome.REFRESHED
     [sent] = token_endpoint.requests

@@ -1,4 +1,7 @@
-"""A fake token endpoint (pytest-httpserver on 127.0.0.2) and OAuth2 connections that use it."""
+"""A fake token endpoint (pytest-httpserver on 127.0.0.2) and OAuth2 connections that use it.
+
+The fixtures ``token_endpoint`` and ``make_oauth_connection`` (tests/conftest.py) build on these.
+"""
 
 import base64
 import json
@@ -6,12 +9,12 @@ import threading
 from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qsl
 
-import pytest
 from django.utils import timezone
 from werkzeug import Request, Response
 
 from connections.models import Connection, Piece
 from connections.services import connection_create
+from oauth.services import oauth_app_create
 
 # Distinctive values, so a test can search every response, log line and event for them.
 ACCESS = "at-PLAINTEXT-old-5b1e"
@@ -63,36 +66,6 @@ class TokenEndpoint:
             return len(self.requests)
 
 
-@pytest.fixture
-def token_endpoint(httpserver, allow_provider):
-    endpoint = TokenEndpoint(httpserver)
-    yield endpoint
-    httpserver.clear()
-
-
-@pytest.fixture
-def make_oauth_connection(org, token_endpoint):
-    def make(*, expires_in=60, refresh_token=REFRESH, own_client=True, external_id=None, **value):
-        oauth = {"type": "OAUTH2", "access_token": ACCESS, "token_url": token_endpoint.url}
-        if refresh_token is not None:
-            oauth["refresh_token"] = refresh_token
-        if expires_in is not None:
-            oauth["expires_at"] = iso(timezone.now() + timedelta(seconds=expires_in))
-        if own_client:
-            oauth.update(client_id=CLIENT_ID, client_secret=CLIENT_SECRET)
-        oauth.update(value)
-        return connection_create(
-            org=org,
-            piece=Piece.objects.get(pk="slack"),
-            display_name="Acme Slack",
-            external_id=external_id,
-            value=oauth,
-            actor="test",
-        )
-
-    return make
-
-
 def reload(conn):
     return Connection.objects.get(pk=conn.pk)
 
@@ -103,3 +76,43 @@ def value_of(conn):
 
 def at(moment_text):
     return datetime.fromisoformat(moment_text.replace("Z", "+00:00"))
+
+
+def oauth_connection(
+    org,
+    endpoint,
+    *,
+    expires_in=60,
+    refresh_token=REFRESH,
+    own_client=True,
+    external_id=None,
+    **value,
+):
+    oauth = {"type": "OAUTH2", "access_token": ACCESS, "token_url": endpoint.url}
+    if refresh_token is not None:
+        oauth["refresh_token"] = refresh_token
+    if expires_in is not None:
+        oauth["expires_at"] = iso(timezone.now() + timedelta(seconds=expires_in))
+    if own_client:
+        oauth.update(client_id=CLIENT_ID, client_secret=CLIENT_SECRET)
+    oauth.update(value)
+    return connection_create(
+        org=org,
+        piece=Piece.objects.get(pk="slack"),
+        display_name="Acme Slack",
+        external_id=external_id,
+        value=oauth,
+        actor="test",
+    )
+
+
+def slack_oauth_app(org, *, client_id="app-client", client_secret="app-secret"):
+    """The org's OAuth app for slack, made through the service."""
+    return oauth_app_create(
+        org=org,
+        piece=Piece.objects.get(pk="slack"),
+        client_id=client_id,
+        client_secret=client_secret,
+        scopes=[],
+        actor="test",
+    )

@@ -1,0 +1,98 @@
+"""Single flight on PostgreSQL: many callers, processes and workers; one token request each."""
+
+import json
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+from django.db import connection as db
+
+from connections.models import Connection
+from oauth.refresh import refresh_sweep
+from tests.conftest import PROVIDER_HOST
+from tests.oauth.provider import NEW_ACCESS, NEW_REFRESH, SECRETS, value_of
+from tests.postgres import only_postgres
+from tests.workers import ROOT, clear_queue, eventually, queued_jobs, worker_env, worker_process
+
+pytestmark = [only_postgres, pytest.mark.django_db(transaction=True)]
+PROVIDER_ENV = {"EGRESS_ALLOWED_NETWORKS": f"{PROVIDER_HOST}/32"}
+
+
+def test_twenty_callers_in_two_processes_send_one_token_request(
+    make_oauth_connection, token_endpoint
+):
+    token_endpoint.delay = 1.0  # everyone arrives while the one request is in flight
+    conn = make_oauth_connection(expires_in=30)
+    start = time.time() + 4  # both processes are up and connected by then
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-m", "tests.oauth.refresh_clients", conn.id, "10", str(start)],
+            cwd=ROOT,
+            env=worker_env(**PROVIDER_ENV),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        for _ in range(2)
+    ]
+    results = []
+    for process in processes:
+        out, err = process.communicate(timeout=90)
+        assert process.returncode == 0, err.decode()[-2000:]
+        results.append(json.loads(out))
+    assert token_endpoint.count == 1
+    assert [r["errors"] for r in results] == [[], []]
+    tokens = [t for r in results for t in r["tokens"]]
+    assert tokens == [NEW_ACCESS] * 20
+    assert value_of(conn)["refresh_token"] == NEW_REFRESH
+
+
+def test_two_sweeps_running_at_once_never_refresh_one_row_twice(
+    make_oauth_connection, token_endpoint
+):
+    token_endpoint.delay = 0.3
+    conns = [
+        make_oauth_connection(expires_in=60, refresh_token=f"rt-{i}", external_id=f"user-{i}")
+        for i in range(6)
+    ]
+    tried = []
+
+    def sweep_as_a_worker():
+        try:
+            tried.append(refresh_sweep())
+        finally:
+            db.close()
+
+    sweeps = [threading.Thread(target=sweep_as_a_worker) for _ in range(2)]
+    for sweep in sweeps:
+        sweep.start()
+    for sweep in sweeps:
+        sweep.join(timeout=60)
+    sent = sorted(r["refresh_token"] for r in token_endpoint.requests)
+    assert sent == sorted(f"rt-{i}" for i in range(6))  # each once
+    assert sum(tried) == 6 and all(n > 0 for n in tried)  # both sweeps worked, side by side
+    assert all(value_of(c)["access_token"] == NEW_ACCESS for c in conns)
+
+
+def test_a_worker_process_refreshes_an_idle_expiring_connection(
+    make_oauth_connection, token_endpoint
+):
+    clear_queue()
+    conn = make_oauth_connection(expires_in=120)
+    idle = make_oauth_connection(expires_in=7200, external_id="idle")
+    try:
+        with worker_process(**PROVIDER_ENV):
+            eventually(
+                lambda: value_of(conn)["access_token"] == NEW_ACCESS,
+                timeout=60,
+                what="the sweep job",
+            )
+            # Job arguments are stored in the database: the sweep's hold nothing secret.
+            stored_args = json.dumps([args for _name, args in queued_jobs()])
+            assert all(secret not in stored_args for secret in SECRETS)
+        assert token_endpoint.count == 1
+        assert value_of(idle)["access_token"] != NEW_ACCESS
+        assert Connection.objects.get(pk=conn.pk).refresh_outcome == "REFRESHED"
+    finally:
+        clear_queue()
