@@ -46,13 +46,12 @@ class Provider:
 
 
 class ProviderRefused(Exception):
-    """The provider said no (``access_denied``, ``invalid_grant``, …): ``reason`` is readable and
-    holds no secret; ``code`` is the OAuth error code."""
+    """The token endpoint said no; ``code`` is its OAuth error code (``invalid_grant``, …), or
+    ``provider_error`` when it gave none that looks like one."""
 
-    def __init__(self, code: str, reason: str) -> None:
-        super().__init__(reason)
+    def __init__(self, code: str) -> None:
+        super().__init__(f"The provider refused the sign-in ({code}).")
         self.code = code
-        self.reason = reason
 
 
 def _endpoints(session: ConnectSession) -> tuple[str, str] | None:
@@ -151,8 +150,7 @@ def oauth_exchange(*, provider: Provider, code: str, verifier: str) -> dict[str,
         code_verifier=verifier,
     )
     if not answer.ok:
-        code_name = oauth_error_code(answer.error or "")
-        raise ProviderRefused(code_name, f"The provider refused the sign-in ({code_name}).")
+        raise ProviderRefused(oauth_error_code(answer.error or ""))
     return token_value(answer.body)
 
 

@@ -157,7 +157,7 @@ def open_link(request: HttpRequest, token: str) -> HttpResponse:
         session = connect_token_exchange(token=token)
     except (NotFound, Gone) as exc:
         return _error_page(request, exc)
-    response = HttpResponseRedirect(f"{PAGE_PREFIX}{session.id}", status=303)
+    response = _redirect(f"{PAGE_PREFIX}{session.id}")
     remaining = (session.expires_at - timezone.now()).total_seconds()
     response.set_cookie(
         cookie_name(session.id),
@@ -203,12 +203,17 @@ def _form_targets(session: ConnectSession) -> list[str]:
     ]
 
 
+def _redirect(uri: str, **params: str) -> HttpResponse:
+    """303 to ``uri`` with ``params`` added to its query."""
+    if params:
+        uri = f"{uri}{'&' if '?' in uri else '?'}{urlencode(params)}"
+    return HttpResponseRedirect(uri, status=303)
+
+
 def _done(request: HttpRequest, session: ConnectSession) -> HttpResponse:
     if session.success_redirect_uri:
-        query = urlencode({"sessionId": session.id})
-        separator = "&" if "?" in session.success_redirect_uri else "?"
-        return HttpResponseRedirect(f"{session.success_redirect_uri}{separator}{query}", status=303)
-    return HttpResponseRedirect(f"{PAGE_PREFIX}{session.id}", status=303)
+        return _redirect(session.success_redirect_uri, sessionId=session.id)
+    return _redirect(f"{PAGE_PREFIX}{session.id}")
 
 
 @require_http_methods(["GET", "POST"])
@@ -288,7 +293,7 @@ def oauth_begin(request: HttpRequest, session_id: str) -> HttpResponse:
     provider = provider_for(session)
     if provider is None:
         return _not_set_up(request, session)
-    response = HttpResponseRedirect(oauth_start(session=session, provider=provider), status=303)
+    response = _redirect(oauth_start(session=session, provider=provider))
     response["Cache-Control"] = "no-store"
     return response
 
@@ -307,10 +312,8 @@ def _failed(request: HttpRequest, session: ConnectSession, code: str, reason: st
     """The session FAILED with ``reason``; the browser goes to ``errorRedirectUri`` if set."""
     connect_session_fail(session_id=session.id, reason=reason)
     if session.error_redirect_uri:
-        query = urlencode({"sessionId": session.id, "error": code})
-        separator = "&" if "?" in session.error_redirect_uri else "?"
-        return HttpResponseRedirect(f"{session.error_redirect_uri}{separator}{query}", status=303)
-    return HttpResponseRedirect(f"{PAGE_PREFIX}{session.id}", status=303)
+        return _redirect(session.error_redirect_uri, sessionId=session.id, error=code)
+    return _redirect(f"{PAGE_PREFIX}{session.id}")
 
 
 @require_http_methods(["GET"])

@@ -370,3 +370,14 @@ def test_no_log_line_holds_the_token_or_the_secret(start_session, caplog):
     assert any("/connect/[REDACTED]" in line for line in lines)
     for line in lines:
         assert created["token"] not in line and SECRET not in line
+
+
+def test_a_success_uri_with_a_query_keeps_it(start_session, org):
+    from connect.models import AllowedRedirectUri
+
+    uri = "https://app.example.com/connected?from=weavz"
+    AllowedRedirectUri.objects.create(org=org, uri=uri)
+    created = start_session(pieceName="openai", successRedirectUri=uri)
+    client = Client()
+    response = client.post(open_link(client, created["token"]), {"secret_text": SECRET})
+    assert response["Location"] == f"{uri}&sessionId={created['id']}"
