@@ -159,7 +159,7 @@ def _metadata(session: ConnectSession, **extra: Any) -> dict[str, Any]:
     }
 
 
-_GONE = {
+_GONE: dict[str, str] = {
     SessionStatus.COMPLETED: "This link was already used to connect an account.",
     SessionStatus.EXPIRED: "This link has expired.",
     SessionStatus.CANCELLED: "This link was cancelled.",

@@ -30,12 +30,12 @@ class EndUser:
         self.problems: list[str] = []
         # A CSP violation, a blocked stylesheet or a script error shows up here. (A 4xx page's
         # own status is logged as "Failed to load resource"; the tests check statuses.)
-        page.on(
-            "console",
-            lambda message: message.text.startswith("Failed to load resource: the server")
-            or self.problems.append(message.text),
-        )
+        page.on("console", self._console)
         page.on("pageerror", lambda error: self.problems.append(str(error)))
+
+    def _console(self, message: Any) -> None:
+        if not message.text.startswith("Failed to load resource: the server"):
+            self.problems.append(message.text)
 
     def shoot(self, name: str) -> str:
         html: str = self.page.content()
