@@ -141,6 +141,8 @@ def test_an_end_user_completes_a_secret_text_session(api, start_session, org, al
     assert connection.decrypted_value() == {"type": "SECRET_TEXT", "secret_text": SECRET}
     listed = api.get("/api/v1/connections", {"externalId": "user-77"}).json()["data"]
     assert [c["id"] for c in listed] == [connection.id]
+    answers = [session, listed, api.get(f"/api/v1/connections/{connection.id}").json()]
+    assert SECRET not in json.dumps(answers) and created["token"] not in json.dumps(answers)
 
 
 def test_completion_is_audited_as_the_session_without_the_secret(start_session):
