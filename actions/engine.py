@@ -28,6 +28,7 @@ from connections.catalog import (
     injection,
     render,
     template_values,
+    url_problem,
 )
 from connections.models import Connection, Piece
 from orgs.auth import LAST_USED_RESOLUTION
@@ -201,6 +202,9 @@ def _prepare(piece: Piece, value: Mapping[str, Any], outgoing: Outgoing) -> _Pre
             f"Piece {piece.name} has no base URL, and this {value_type} connection carries "
             "none (a CUSTOM_AUTH prop base_url or instance_url): it cannot be called."
         )
+    problem = url_problem(base)
+    if problem:
+        raise NotCallable(f"This connection's base URL cannot be called: {problem}")
     fields = template_values(value)
     entry = injection(piece.auth, value_type)
     secrets = _value_secrets(piece, value)
@@ -218,7 +222,9 @@ def _prepare(piece: Piece, value: Mapping[str, Any], outgoing: Outgoing) -> _Pre
             headers[header] = text
     basic = entry.get("basic")
     if basic:
-        token = basic_credentials(fill(basic["username"]), fill(basic["password"]))
+        # The user name is no secret (Jira's is an email the API answers with); the password
+        # and the encoded pair are.
+        token = basic_credentials(render(basic["username"], fields), fill(basic["password"]))
         headers["Authorization"] = token
         secrets.update((token, token.split(" ", 1)[1]))
     query = [q for q in (outgoing.query,) if q]

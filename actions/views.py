@@ -118,6 +118,17 @@ _PROXY_SCHEMA = extend_schema(
 )
 
 
+def _relaying(operation_id: str) -> Any:
+    """One method handler of the proxy: every method relays the same way."""
+
+    @extend_schema(operation_id=operation_id)
+    @_PROXY_SCHEMA
+    def handler(self: "ProxyView", request: Request, piece_name: str, path: str) -> HttpResponse:
+        return self.relay(request, piece_name, path)
+
+    return handler
+
+
 class ProxyView(APIView):
     # The body is forwarded as it came; nothing here parses it.
     parser_classes: list[Any] = []
@@ -164,27 +175,8 @@ class ProxyView(APIView):
         response.passthrough = True  # type: ignore[attr-defined]
         return response
 
-    @extend_schema(operation_id="proxyGet")
-    @_PROXY_SCHEMA
-    def get(self, request: Request, piece_name: str, path: str) -> HttpResponse:
-        return self.relay(request, piece_name, path)
-
-    @extend_schema(operation_id="proxyPost")
-    @_PROXY_SCHEMA
-    def post(self, request: Request, piece_name: str, path: str) -> HttpResponse:
-        return self.relay(request, piece_name, path)
-
-    @extend_schema(operation_id="proxyPut")
-    @_PROXY_SCHEMA
-    def put(self, request: Request, piece_name: str, path: str) -> HttpResponse:
-        return self.relay(request, piece_name, path)
-
-    @extend_schema(operation_id="proxyPatch")
-    @_PROXY_SCHEMA
-    def patch(self, request: Request, piece_name: str, path: str) -> HttpResponse:
-        return self.relay(request, piece_name, path)
-
-    @extend_schema(operation_id="proxyDelete")
-    @_PROXY_SCHEMA
-    def delete(self, request: Request, piece_name: str, path: str) -> HttpResponse:
-        return self.relay(request, piece_name, path)
+    get = _relaying("proxyGet")
+    post = _relaying("proxyPost")
+    put = _relaying("proxyPut")
+    patch = _relaying("proxyPatch")
+    delete = _relaying("proxyDelete")

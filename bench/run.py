@@ -745,10 +745,15 @@ def markdown(report: dict[str, Any]) -> str:
         non2xx = sum(s.get("non2xx", 0) for s in by_server.values())
         errors = f"{non2xx} / {sum(s['errors'] for s in by_server.values()) - non2xx}"
         cpu = " / ".join(f"{x['cpu_ms']:.2f}+{x['pg_cpu_ms']:.2f}" for x in (api, dj, raw))
+        if "django" not in by_server:  # the call scenarios: no Django floor, no query count
+            cpu = f"{api['cpu_ms']:.2f}+{api['pg_cpu_ms']:.2f} / — / "
+            cpu += f"{raw['cpu_ms']:.2f}+{raw['pg_cpu_ms']:.2f}"
+            q = "2/—/2"
+        django_rps = f"{dj['rps']:.0f}" if "django" in by_server else "—"
         lines.append(
             f"| {scenario} | {api['rps']:.0f} | {api['p50_ms']:.2f} | {api['p99_ms']:.2f} "
-            f"| {raw['rps']:.0f} | {dj['rps']:.0f} | {ratio(api['rps'], raw['rps'])} "
-            f"| {ratio(api['rps'], dj['rps'])} | {cpu} | {cpu_ratio(raw, api)} "
+            f"| {raw['rps']:.0f} | {django_rps} | {ratio(api['rps'], raw['rps'])} "
+            f"| {ratio(api['rps'], dj['rps']) or '—'} | {cpu} | {cpu_ratio(raw, api)} "
             f"| {q} | {errors} |"
         )
         for name, variant in by_server.items():

@@ -1,5 +1,7 @@
 import functools
 import importlib
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -7,6 +9,7 @@ import pytest
 from django.apps import apps as django_apps
 from pytest_httpserver import HTTPServer
 from rest_framework.test import APIClient
+from werkzeug import Request, Response
 
 from connections.models import Piece
 from orgs.models import ALL_SCOPES, Organization
@@ -102,3 +105,35 @@ def make_oauth_connection(org: Organization, token_endpoint: TokenEndpoint) -> C
     """``make_oauth_connection(expires_in=60, refresh_token=…, own_client=True, …)``: an OAUTH2
     connection of ``org`` whose token URL is ``token_endpoint``."""
     return functools.partial(oauth_connection, org, token_endpoint)
+
+
+@pytest.fixture
+def provider(httpserver: HTTPServer, allow_provider: None) -> HTTPServer:
+    """The fake provider on 127.0.0.2, the only address egress lets through."""
+    return httpserver
+
+
+SlowAnswer = Callable[[float], Callable[[Request], Response]]
+
+
+@pytest.fixture
+def slow_answer() -> Iterator[SlowAnswer]:
+    """``slow_answer(seconds)``: a provider handler that answers late. The test waits for every
+    started one before it ends, so a late answer is never logged into a later test."""
+    running: list[threading.Event] = []
+
+    def make(seconds: float) -> Callable[[Request], Response]:
+        def handler(request: Request) -> Response:
+            done = threading.Event()
+            running.append(done)
+            try:
+                time.sleep(seconds)
+                return Response("late")
+            finally:
+                done.set()
+
+        return handler
+
+    yield make
+    for done in running:
+        done.wait(10)

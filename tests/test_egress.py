@@ -8,13 +8,12 @@ SocketBlockedError instead of sending a packet anywhere.
 
 import logging
 import socket
-import time
 from typing import Any
 
 import pytest
 import pytest_socket
 from pytest_httpserver import HTTPServer
-from werkzeug import Request, Response
+from werkzeug import Response
 
 from tests.conftest import PROVIDER_HOST
 from weavz import egress
@@ -131,25 +130,18 @@ def test_it_returns_a_redirect_without_following_it(httpserver: HTTPServer) -> N
     assert [r.path for r, _ in httpserver.log] == ["/start"]
 
 
-def test_it_times_out_on_a_slow_provider(httpserver: HTTPServer) -> None:
-    def slow(request: Request) -> Response:
-        time.sleep(1.0)
-        return Response("late")
-
-    httpserver.expect_request("/slow").respond_with_handler(slow)
+def test_it_times_out_on_a_slow_provider(httpserver: HTTPServer, slow_answer: Any) -> None:
+    httpserver.expect_request("/slow").respond_with_handler(slow_answer(1.0))
 
     with pytest.raises(UpstreamTimeout):
         egress.request("GET", httpserver.url_for("/slow"), timeout=0.2)
 
 
-def test_a_timeout_comes_from_the_setting_by_default(httpserver: HTTPServer, settings: Any) -> None:
+def test_a_timeout_comes_from_the_setting_by_default(
+    httpserver: HTTPServer, settings: Any, slow_answer: Any
+) -> None:
     settings.EGRESS_TIMEOUT_SECONDS = 0.2
-
-    def slow(request: Request) -> Response:
-        time.sleep(1.0)
-        return Response("late")
-
-    httpserver.expect_request("/slow").respond_with_handler(slow)
+    httpserver.expect_request("/slow").respond_with_handler(slow_answer(1.0))
 
     with pytest.raises(UpstreamTimeout):
         egress.request("GET", httpserver.url_for("/slow"))
@@ -220,3 +212,28 @@ def test_an_error_never_quotes_the_url() -> None:
     assert token not in str(caught.value.detail)
     assert caught.value.__cause__ is None
     assert caught.value.__suppress_context__
+
+
+def test_the_address_checked_is_the_address_connected_to(httpserver: HTTPServer, monkeypatch):
+    """DNS rebinding: a name that answers an allowed address to the check and a private one
+    afterwards. The name is resolved once and the checked address is the one connected to (a
+    second lookup would connect to 10.0.0.1, which pytest-socket would stop loudly)."""
+    real = socket.getaddrinfo
+    lookups = []
+
+    def rebinding(host, port, *args, **kwargs):
+        if host != "rebind.test":
+            return real(host, port, *args, **kwargs)
+        lookups.append(host)
+        address = PROVIDER_HOST if len(lookups) == 1 else "10.0.0.1"
+        return real(address, port, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+    httpserver.expect_request("/").respond_with_data("reached")
+
+    answer = egress.request("GET", f"http://rebind.test:{httpserver.port}/")
+
+    assert answer.body == b"reached"
+    assert lookups == ["rebind.test"]
+    ((request, _),) = httpserver.log
+    assert request.headers["Host"] == f"rebind.test:{httpserver.port}"

@@ -28,12 +28,6 @@ def echo(request: Request) -> Response:
 
 
 @pytest.fixture
-def provider(httpserver: HTTPServer, allow_provider: None) -> HTTPServer:
-    """The fake provider on 127.0.0.2, the only address egress lets through."""
-    return httpserver
-
-
-@pytest.fixture
 def fake_piece(db: Any, provider: HTTPServer) -> Piece:
     """A piece of every value type whose API root is the fake provider."""
     return Piece.objects.create(

@@ -4,7 +4,6 @@ import base64
 import json
 import logging
 import socket
-import time
 from datetime import timedelta
 from typing import Any
 from urllib.parse import quote
@@ -467,15 +466,12 @@ def test_a_redirect_comes_back_as_it_came_and_is_not_followed(org, api, provider
     assert [r.path for r, _ in provider.log] == ["/api/echo"]
 
 
-def test_a_slow_provider_is_a_gateway_timeout(org, api, provider, fake_piece, settings):
+def test_a_slow_provider_is_a_gateway_timeout(
+    org, api, provider, fake_piece, settings, slow_answer
+):
     settings.EGRESS_TIMEOUT_SECONDS = 0.2
     conn = connection(org)
-
-    def slow(request: Request) -> Response:
-        time.sleep(1.0)
-        return Response("late")
-
-    provider.expect_request("/api/echo").respond_with_handler(slow)
+    provider.expect_request("/api/echo").respond_with_handler(slow_answer(1.0))
 
     response = execute(api, connectionId=conn.id)
 
@@ -684,3 +680,41 @@ def test_an_optional_header_prop_left_out_sends_no_header(org, api, provider):
     assert response.status_code == 200
     sent = response.json()["output"]["body"]["headers"]
     assert "" not in sent and "Authorization" not in sent
+
+
+@pytest.mark.parametrize(
+    "base_url", ["ftp://files.example", "http://user:pw@127.0.0.2", "http://127.0.0.2/?x=1"]
+)
+def test_a_base_url_prop_that_is_not_an_api_root_cannot_be_called(base_url, org, api, provider):
+    conn = connection(
+        org, piece="http", value={"type": "CUSTOM_AUTH", "props": {"base_url": base_url}}
+    )
+
+    response = execute(api, piece="http", connectionId=conn.id)
+
+    assert response.status_code == 400
+    assert "cannot be called" in response.json()["error"]["message"]
+    assert provider.log == []
+
+
+def test_a_basic_user_name_is_not_redacted_but_the_password_and_pair_are(
+    org, api, provider, caplog
+):
+    value = {
+        "type": "CUSTOM_AUTH",
+        "props": {
+            "instance_url": provider.url_for("/jira"),
+            "email": "ada@example.com",
+            "api_token": "at-secret-1",
+        },
+    }
+    conn = connection(org, piece="jira", value=value)
+    provider.expect_request("/jira/myself").respond_with_handler(echo)
+
+    response = execute(
+        api, piece="jira", connectionId=conn.id, input={"method": "GET", "path": "myself"}
+    )
+
+    assert response.json()["output"]["body"]["headers"]["Authorization"] == "[REDACTED]"
+    assert_nowhere("at-secret-1", response, caplog)
+    assert_nowhere(base64.b64encode(b"ada@example.com:at-secret-1").decode(), response, caplog)

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.test import RequestFactory
+from werkzeug import Response
 
 from bench.django_floor import views as floor_views
 from bench.profile import environ_for
@@ -91,15 +92,12 @@ def test_the_django_floor_answers_exactly_what_the_api_answers(api, world):
     assert got["default"]["source"] == "DEFAULT"
 
 
-@pytest.mark.postgres
-@only_postgres
-@pytest.mark.django_db(transaction=True)
-def test_the_raw_floor_answers_exactly_what_the_api_answers(api, world, monkeypatch):
+def raw_floor_database(monkeypatch: Any) -> Any:
+    """The raw floor on its own psycopg connection to the test database (it commits)."""
     import psycopg
 
     from bench import raw_app
 
-    expected = api_answers(api, world)
     db = connection.settings_dict
     own = psycopg.connect(
         dbname=db["NAME"],
@@ -111,6 +109,17 @@ def test_the_raw_floor_answers_exactly_what_the_api_answers(api, world, monkeypa
         options="-c TimeZone=UTC",
     )
     monkeypatch.setattr(raw_app, "db", lambda: own)
+    return own
+
+
+@pytest.mark.postgres
+@only_postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_raw_floor_answers_exactly_what_the_api_answers(api, world, monkeypatch):
+    from bench import raw_app
+
+    expected = api_answers(api, world)
+    own = raw_floor_database(monkeypatch)
 
     def call(method, path, body=None):
         statuses = []
@@ -147,3 +156,71 @@ def test_a_floor_never_shows_another_orgs_connection(charlie, world):
     factory = RequestFactory(HTTP_AUTHORIZATION=f"Bearer {charlie.secret}")
     answer = floor_views.connection(factory.get("/"), world["users"][0].id)
     assert answer.status_code == 404
+
+
+@pytest.mark.postgres
+@only_postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_raw_floor_calls_the_provider_as_execute_and_the_proxy_do(
+    api, org, provider, monkeypatch
+):
+    """Same connection, same provider, same credential sent; the same answer bar the
+    provider's Date/Server headers and the timing."""
+
+    from bench import provider_app, raw_app
+    from bench.run import PROVIDER_SECRET
+
+    provider.expect_request("/v1/items").respond_with_handler(
+        lambda request: Response(
+            b"".join(
+                provider_app.application(
+                    {"HTTP_X_API_KEY": request.headers.get("X-Api-Key", "")}, lambda s, h: None
+                )
+            ),
+            content_type="application/json",
+        )
+    )
+    conn = ConnectionFactory.create(
+        org=org,
+        piece_id="http",
+        value_type="CUSTOM_AUTH",
+        value={
+            "type": "CUSTOM_AUTH",
+            "props": {
+                "base_url": provider.url_for(""),
+                "header_name": "X-Api-Key",
+                "header_value": PROVIDER_SECRET,
+            },
+        },
+    )
+    body = {
+        "pieceName": "http",
+        "actionName": "http_request",
+        "connectionId": conn.id,
+        "input": {"method": "GET", "path": "/v1/items"},
+    }
+    expected = api.post("/api/v1/actions/execute", body, format="json").json()
+    own = raw_floor_database(monkeypatch)
+    try:
+        got = json.loads(
+            b"".join(
+                raw_app.application(
+                    environ_for("POST", "/api/v1/actions/execute", body, api.secret),
+                    lambda s, h: None,
+                )
+            )
+        )
+        environ = environ_for("GET", "/api/v1/proxy/http/v1/items", None, api.secret)
+        environ["HTTP_WEAVZ_CONNECTION_ID"] = conn.id
+        relayed = b"".join(raw_app.application(environ, lambda s, h: None))
+    finally:
+        own.close()
+
+    for answer in (got, expected):
+        answer.pop("durationMs")
+        answer["output"].pop("headers")
+    assert got == expected
+    assert expected["output"]["body"]["ok"] is True
+    assert (
+        relayed == api.get("/api/v1/proxy/http/v1/items", HTTP_WEAVZ_CONNECTION_ID=conn.id).content
+    )
