@@ -25,6 +25,7 @@ nothing to refresh it with → ``EXPIRED``. Every status change is audited
 from __future__ import annotations
 
 import logging
+import re
 from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -52,6 +53,9 @@ BACKOFF_BASE = timedelta(minutes=1)
 BACKOFF_MAX = timedelta(hours=1)
 # How much longer than a token request a caller waits for another caller's refresh.
 LOCK_GRACE_SECONDS = 5.0
+LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL's SQLSTATE when lock_timeout lapses
+# An OAuth error code as RFC 6749 spells them; anything else a provider sends is not repeated.
+_ERROR_CODE = re.compile(r"^[a-z_]{1,64}$")
 
 
 class Outcome(StrEnum):
@@ -210,7 +214,9 @@ def _refresh(pk: str, *, force: bool, sent_access_token: str | None, actor: str)
             cursor.execute("SELECT set_config('lock_timeout', %s, true)", [f"{wait * 1000:.0f}"])
         try:
             locked = _locked(pk)
-        except OperationalError:
+        except OperationalError as exc:
+            if getattr(exc.__cause__, "sqlstate", None) != LOCK_NOT_AVAILABLE:
+                raise
             raise UpstreamTimeout(
                 "Another refresh of this connection is still running; retry shortly."
             ) from None
@@ -254,10 +260,9 @@ def _attempt(
         return _rejected(
             pk, now=now, sent_refresh_token=refresh_token, error=answer.error, actor=actor
         )
-    reason = answer.error or f"http_{answer.status}"
-    detail = f"The token endpoint answered {answer.status}" + (
-        f" ({answer.error})." if answer.error else "."
-    )
+    code = answer.error if answer.error and _ERROR_CODE.match(answer.error) else None
+    reason = code or f"http_{answer.status}"
+    detail = f"The token endpoint answered {answer.status}" + (f" ({code})." if code else ".")
     return _failed(pk, now=now, reason=reason, detail=detail, actor=actor, status=answer.status)
 
 

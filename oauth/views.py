@@ -11,7 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from connections.models import Piece
+from connections.models import Connection, Piece
 from connections.selectors import connection_row
 from connections.serializers import ConnectionSerializer, SuccessSerializer, render_connection
 from oauth.models import OAuthApp
@@ -144,7 +144,10 @@ class ConnectionRefreshView(APIView):
         client = cast(ApiClient, request.user)
         if connection_row(org_id=client.org.id, connection_id=pk) is None:
             raise NotFound("No such connection.")
-        result = force_refresh(connection_id=pk, actor=client.actor)
+        try:
+            result = force_refresh(connection_id=pk, actor=client.actor)
+        except Connection.DoesNotExist:  # deleted a moment ago
+            raise NotFound("No such connection.") from None
         if result.outcome == Outcome.FAILED:
             raise result.error or UpstreamUnavailable(
                 f"{result.detail} The connection stays ACTIVE; the refresh is retried later."

@@ -334,6 +334,9 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
         "django.server": {"level": "WARNING"},
         "requests_hardened": {"level": "ERROR"},
+        # procrastinate announces each task it registers at every start; its job lines stay.
+        "procrastinate.periodic": {"level": "WARNING"},
+        "procrastinate.blueprints": {"level": "WARNING"},
     },
 }
 # The connect page answers a CSRF failure with a page; everything else with the envelope.

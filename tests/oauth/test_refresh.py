@@ -333,3 +333,14 @@ def test_no_token_or_secret_reaches_a_log_line_or_an_audit_event(
     basic = base64.b64encode(f"{CLIENT_ID}:{CLIENT_SECRET}".encode()).decode()
     for secret in (*SECRETS, basic):
         assert secret not in logged and secret not in audited
+
+
+def test_a_provider_error_that_is_not_an_oauth_code_is_not_repeated(
+    make_oauth_connection, token_endpoint
+):
+    token_endpoint.status, token_endpoint.answer = 400, {"error": f"bad token {ACCESS}"}
+    conn = make_oauth_connection()
+    result = refresh(conn)
+    assert result.outcome == Outcome.FAILED and ACCESS not in result.detail
+    [event] = events(conn, "connection.refresh_failed")
+    assert event.metadata["reason"] == "http_400"

@@ -8,8 +8,10 @@ import time
 
 import pytest
 from django.db import connection as db
+from django.db import transaction
 
 from connections.models import Connection
+from oauth import refresh
 from oauth.refresh import refresh_sweep
 from tests.conftest import PROVIDER_HOST
 from tests.oauth.provider import NEW_ACCESS, NEW_REFRESH, SECRETS, value_of
@@ -96,3 +98,33 @@ def test_a_worker_process_refreshes_an_idle_expiring_connection(
         assert Connection.objects.get(pk=conn.pk).refresh_outcome == "REFRESHED"
     finally:
         clear_queue()
+
+
+def test_a_caller_waits_for_a_stuck_refresh_only_so_long(
+    api, make_oauth_connection, token_endpoint, settings, monkeypatch
+):
+    settings.REFRESH_TIMEOUT_SECONDS = 0.2
+    monkeypatch.setattr(refresh, "LOCK_GRACE_SECONDS", 0.3)
+    conn = make_oauth_connection()
+    locked, release = threading.Event(), threading.Event()
+
+    def hold_the_row():
+        with transaction.atomic():
+            Connection.objects.select_for_update().get(pk=conn.pk)
+            locked.set()
+            release.wait(10)
+        db.close()
+
+    holder = threading.Thread(target=hold_the_row)
+    holder.start()
+    try:
+        locked.wait(5)
+        started = time.monotonic()
+        response = api.post(f"/api/v1/connections/{conn.id}/refresh")
+        waited = time.monotonic() - started
+    finally:
+        release.set()
+        holder.join()
+    assert response.status_code == 504, response.content
+    assert response.json()["error"]["code"] == "UPSTREAM_TIMEOUT"
+    assert 0.4 < waited < 3 and token_endpoint.count == 0
