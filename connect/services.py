@@ -139,24 +139,25 @@ def connect_session_create(
             # Whole seconds: the expiry the API shows is exactly the one the database enforces.
             expires_at=timezone.now().replace(microsecond=0) + timedelta(seconds=ttl_seconds),
         )
-        audit_record(
-            org_id=org.id,
-            action="connect_session.created",
-            actor=actor,
-            target_id=session.id,
-            metadata=_metadata(session),
-        )
+        _audit(session, "connect_session.created", actor=actor)
     return NewSession(session=session, token=token)
 
 
-def _metadata(session: ConnectSession, **extra: Any) -> dict[str, Any]:
-    return {
-        "pieceName": session.piece_id,
-        "externalId": session.external_id,
-        "projectId": session.project_id,
-        "connectionId": session.connection_id,
-        **extra,
-    }
+def _audit(session: ConnectSession, action: str, *, actor: str, **extra: Any) -> None:
+    """A session's audit event: its ids (never its token), plus ``extra``."""
+    audit_record(
+        org_id=session.org_id,
+        action=action,
+        actor=actor,
+        target_id=session.id,
+        metadata={
+            "pieceName": session.piece_id,
+            "externalId": session.external_id,
+            "projectId": session.project_id,
+            "connectionId": session.connection_id,
+            **extra,
+        },
+    )
 
 
 _GONE: dict[str, str] = {
@@ -191,13 +192,7 @@ def connect_session_cancel(*, session: ConnectSession, actor: str) -> ConnectSes
     """PENDING -> CANCELLED; cancelling a cancelled session again changes nothing."""
     with transaction.atomic():
         if _claim(session.id, status=SessionStatus.CANCELLED):
-            audit_record(
-                org_id=session.org_id,
-                action="connect_session.cancelled",
-                actor=actor,
-                target_id=session.id,
-                metadata=_metadata(session),
-            )
+            _audit(session, "connect_session.cancelled", actor=actor)
         session.refresh_from_db()
     if session.status != SessionStatus.CANCELLED:
         raise Conflict(
@@ -273,13 +268,7 @@ def connect_session_complete(*, session_id: str, value: dict[str, Any]) -> Conne
         connection = _store(session, value)
         session.connection = connection
         session.save(update_fields=["connection"])
-        audit_record(
-            org_id=session.org_id,
-            action="connect_session.completed",
-            actor=session.id,
-            target_id=session.id,
-            metadata=_metadata(session),
-        )
+        _audit(session, "connect_session.completed", actor=session.id)
     return connection
 
 
@@ -289,13 +278,7 @@ def connect_session_fail(*, session_id: str, reason: str) -> bool:
         if not _claim(session_id, status=SessionStatus.FAILED, error=reason[:500]):
             return False
         session = ConnectSession.objects.get(pk=session_id)
-        audit_record(
-            org_id=session.org_id,
-            action="connect_session.failed",
-            actor=session.id,
-            target_id=session.id,
-            metadata=_metadata(session, reason=reason[:500]),
-        )
+        _audit(session, "connect_session.failed", actor=session.id, reason=reason[:500])
     return True
 
 
