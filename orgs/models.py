@@ -39,6 +39,7 @@ class Scope(models.TextChoices):
     PROJECTS_READ = "projects:read"
     PROJECTS_WRITE = "projects:write"
     AUDIT_READ = "audit:read"
+    CONNECT_WRITE = "connect:write"
     OAUTH_APPS_READ = "oauth_apps:read"
     OAUTH_APPS_WRITE = "oauth_apps:write"
     WEBHOOKS_READ = "webhooks:read"

@@ -64,6 +64,34 @@ def resolve(
     row, so that running an action costs no further query:
     ``resolution.connection.decrypted_value()`` then decrypts what was loaded.
     """
+    found = _candidates(
+        org=org,
+        piece_name=piece_name,
+        project_id=project_id,
+        external_id=external_id,
+        connection_id=connection_id,
+        for_call=for_call,
+    )
+    resolution = _choose(
+        found,
+        piece_name=piece_name,
+        project_id=project_id,
+        external_id=external_id,
+        connection_id=connection_id,
+    )
+    return replace(resolution, piece=found.piece) if for_call else resolution
+
+
+def _candidates(
+    *,
+    org: Organization,
+    piece_name: str,
+    project_id: str | None,
+    external_id: str | None,
+    connection_id: str | None,
+    for_call: bool,
+) -> Candidates:
+    """The one read, and its VALIDATION_ERROR for an unknown piece or project."""
     found = resolution_candidates(
         org_id=org.pk,
         piece_name=piece_name,
@@ -81,14 +109,7 @@ def resolve(
         errors["projectId"] = [NO_SUCH_PROJECT]
     if errors:
         raise ValidationFailed(errors)
-    resolution = _choose(
-        found,
-        piece_name=piece_name,
-        project_id=project_id,
-        external_id=external_id,
-        connection_id=connection_id,
-    )
-    return replace(resolution, piece=found.piece) if for_call else resolution
+    return found
 
 
 def _choose(
@@ -162,6 +183,22 @@ def _choose(
     if own is not None:
         return _active(own, policy, Source.EXTERNAL_ID)
     return _active(_policy_connection(policy), policy, Source.DEFAULT)
+
+
+def policy_in_force(
+    *, org: Organization, piece_name: str, project_id: str | None = None
+) -> ConnectionPolicy | None:
+    """The policy that governs ``piece_name`` in ``project_id`` (or the whole org), by the same
+    precedence ``resolve`` uses; the same VALIDATION_ERROR for an unknown piece or project."""
+    found = _candidates(
+        org=org,
+        piece_name=piece_name,
+        project_id=project_id,
+        external_id=None,
+        connection_id=None,
+        for_call=False,
+    )
+    return _policy_in_force(found.org_policy, found.project_policy)
 
 
 def _policy_in_force(

@@ -35,6 +35,7 @@ DATA_DEPENDENT = [
     "resolveConnection",
     "createOAuthApp",
     "executeAction",
+    "createConnectSession",
     # An endpoint URL's host must resolve (and to an allowed address): it depends on the DNS.
     "createWebhookEndpoint",
     "updateWebhookEndpoint",

@@ -63,6 +63,11 @@ def writes(api, org, allow_provider):
             f"/api/v1/webhook-endpoints/{endpoint.id}",
             {"enabled": False},
         ),
+        "createConnectSession": (
+            "post",
+            "/api/v1/connect/sessions",
+            {"pieceName": "openai", "externalId": "user-42"},
+        ),
         "executeAction": (
             "post",
             "/api/v1/actions/execute",

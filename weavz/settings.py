@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "oauth",
     "actions",
     "webhooks",
+    "connect",
 ]
 
 MIDDLEWARE = [
@@ -240,6 +241,8 @@ THROTTLE_RATES = {
     "anon": env.str("THROTTLE_ANON_RATE", default="600/min"),
     # Failed console sign-ins, per client IP and per username (weavz/console_login.py).
     "login": env.str("THROTTLE_LOGIN_RATE", default="10/15min"),
+    # Per client IP on the connect pages (token exchange, form posts, OAuth callback).
+    "connect": env.str("THROTTLE_CONNECT_RATE", default="60/min"),
 }
 for _scope, _rate in THROTTLE_RATES.items():
     if not re.match(_RATE, _rate):
@@ -333,6 +336,7 @@ SPECTACULAR_SETTINGS = {
         "PolicyType": "policies.models.PolicyType",
         "ResolutionSource": "policies.resolution.SOURCES",
         "WebhookDeliveryStatus": "webhooks.models.DeliveryStatus",
+        "ConnectSessionStatus": "connect.models.SessionStatus",
     },
     "ENUM_GENERATE_CHOICE_DESCRIPTION": False,
 }
@@ -370,4 +374,5 @@ LOGGING = {
         "procrastinate.blueprints": {"level": "WARNING"},
     },
 }
-CSRF_FAILURE_VIEW = "weavz.api.errors.csrf_failure"
+# The connect page answers a CSRF failure with a page; everything else with the envelope.
+CSRF_FAILURE_VIEW = "connect.pages.csrf_failure"

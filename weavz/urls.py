@@ -4,6 +4,8 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerView
 
 from actions.views import ExecuteView, ProxyView
+from connect import pages as connect_pages
+from connect.views import ConnectSessionViewSet
 from connections.views import ConnectionViewSet, PieceViewSet
 from oauth.views import ConnectionRefreshView, OAuthAppViewSet
 from orgs.views import AuditEventViewSet, ProjectViewSet
@@ -18,12 +20,15 @@ router.register("projects", ProjectViewSet, basename="project")
 router.register("connections", ConnectionViewSet, basename="connection")
 router.register("pieces", PieceViewSet, basename="piece")
 router.register("audit-events", AuditEventViewSet, basename="audit-event")
+router.register("connect/sessions", ConnectSessionViewSet, basename="connect-session")
 router.register("oauth-apps", OAuthAppViewSet, basename="oauth-app")
 router.register("webhook-endpoints", WebhookEndpointViewSet, basename="webhook-endpoint")
 router.register("webhook-deliveries", WebhookDeliveryViewSet, basename="webhook-delivery")
 
 api_v1 = [
     path("schema", SchemaView.as_view(), name="schema"),
+    # A page for browsers coming back from an OAuth provider, not a JSON endpoint.
+    path("connect/oauth/callback", connect_pages.oauth_callback, name="connect-oauth-callback"),
     # Before the router, so `connections/<pk>` does not swallow it.
     path("connections/resolve", ResolveView.as_view(), name="connection-resolve"),
     path(
@@ -51,6 +56,7 @@ urlpatterns = [
     path("healthz", service_views.healthz, name="healthz"),
     path("readyz", service_views.readyz, name="readyz"),
     path("api/v1/", include(api_v1)),
+    path("connect/", include("connect.urls")),
     path("api/docs", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("api/redoc", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
     path(settings.ADMIN_PATH, admin.site.urls),

@@ -8,6 +8,7 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
+from connect.services import connect_session_create
 from connections.models import Connection
 from oauth.models import OAuthApp
 from orgs.models import ApiKey, Project
@@ -56,6 +57,14 @@ def populated(console, org, connection, receiver):
             "connection": connection.pk,
         },
     )
+    console.post(
+        "/admin/connect/allowedredirecturi/add/",
+        {"org": org.pk, "uri": "https://app.example.com/connected"},
+    )
+    session = connect_session_create(
+        org=org, piece_name="stripe", external_id="user-1", actor="test"
+    )
+    console.forbid(session.token, session.session.token_hash)
     assert ConnectionPolicy.objects.exists() and Project.objects.exists()
     assert WebhookDelivery.objects.exists()  # the connection's change, to the endpoint
     assert LogEntry.objects.count() >= 4

@@ -8,7 +8,8 @@ Three layers, so that no single forgotten call site leaks a credential:
    attributes, which the logging module attaches only after the record factory has run.
 3. ``JsonFormatter`` and ``PlainFormatter`` scrub a record no filter saw before formatting it.
 
-What is redacted: API key secrets (``wvz_<prefix>_<secret>``), encrypted envelopes
+What is redacted: API key secrets (``wvz_<prefix>_<secret>``), connect session tokens
+(``cst_…``), encrypted envelopes
 (``enc:v2:…``, any version), bearer tokens, and any value held under a key whose name says it
 is a secret (``authorization``, ``password``, ``secret_text``, ``access_token``, …).
 
@@ -34,6 +35,7 @@ REDACTED = "[REDACTED]"
 
 _SECRET_PATTERNS = re.compile(
     r"wvz_[A-Za-z0-9]{8}_[A-Za-z0-9_-]+"  # an API key secret
+    r"|cst_[A-Za-z0-9_-]+"  # a connect session token (in the connect page's first URL)
     r"|enc:v\d+:[^\s\"']+"  # an encrypted envelope (ciphertext)
     r"|(?i:bearer)\s+\S+"  # whatever follows Bearer in an Authorization header
 )
@@ -65,7 +67,18 @@ _SECRET_ASSIGNMENTS = re.compile(
     re.IGNORECASE,
 )
 # Nearly every text holds none of these; substring tests spare it the two patterns above.
-_MARKERS = ("wvz_", "enc:v", "bearer", "passw", "secret", "token", "apikey", "api_key", "auth")
+_MARKERS = (
+    "wvz_",
+    "cst_",
+    "enc:v",
+    "bearer",
+    "passw",
+    "secret",
+    "token",
+    "apikey",
+    "api_key",
+    "auth",
+)
 
 
 @lru_cache(maxsize=4096)

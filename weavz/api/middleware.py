@@ -53,7 +53,10 @@ class BodySizeLimitMiddleware:
 
 class JsonErrorsMiddleware:
     """Last line of the envelope: any non-JSON error outside the admin (e.g. Django's bare 405
-    from ``require_GET``) is answered as the envelope, so no client ever parses HTML."""
+    from ``require_GET``) is answered as the envelope, so no client ever parses HTML.
+
+    A response marked ``weavz_page = True`` is a page meant for a person (the connect page's
+    404 and 410 pages) and is left alone."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -67,6 +70,7 @@ class JsonErrorsMiddleware:
             and not getattr(response, "passthrough", False)
             and not response.get("Content-Type", "").startswith("application/json")
             and not request.path.startswith(self.admin_prefix)
+            and not getattr(response, "weavz_page", False)
         ):
             replacement = status_error_response(response.status_code, request)
             for header in ("Allow", "Retry-After", "WWW-Authenticate"):

@@ -6,6 +6,9 @@ from .audit_event_metadata import AuditEventMetadata
 from .audit_event_page import AuditEventPage
 from .basic_auth_value import BasicAuthValue
 from .basic_auth_value_type import BasicAuthValueType
+from .connect_session import ConnectSession
+from .connect_session_create_request import ConnectSessionCreateRequest
+from .connect_session_status import ConnectSessionStatus
 from .connection import Connection
 from .connection_create_request import ConnectionCreateRequest
 from .connection_page import ConnectionPage
@@ -26,6 +29,7 @@ from .http_request_input_request_headers import HttpRequestInputRequestHeaders
 from .http_request_input_request_query import HttpRequestInputRequestQuery
 from .list_webhook_deliveries_status import ListWebhookDeliveriesStatus
 from .method_enum import MethodEnum
+from .new_connect_session import NewConnectSession
 from .no_auth_value import NoAuthValue
 from .no_auth_value_type import NoAuthValueType
 from .o_auth_2_settings import OAuth2Settings
@@ -79,6 +83,9 @@ __all__ = (
     "ConnectionCreateRequest",
     "ConnectionPage",
     "ConnectionStatus",
+    "ConnectSession",
+    "ConnectSessionCreateRequest",
+    "ConnectSessionStatus",
     "CustomAuthValue",
     "CustomAuthValueProps",
     "CustomAuthValueType",
@@ -95,6 +102,7 @@ __all__ = (
     "HttpRequestInputRequestQuery",
     "ListWebhookDeliveriesStatus",
     "MethodEnum",
+    "NewConnectSession",
     "NoAuthValue",
     "NoAuthValueType",
     "OAuth2Settings",

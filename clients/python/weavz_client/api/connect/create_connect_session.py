@@ -1,0 +1,263 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...types import Response
+from ... import errors
+
+from ...models.connect_session_create_request import ConnectSessionCreateRequest
+from ...models.error_envelope import ErrorEnvelope
+from ...models.new_connect_session import NewConnectSession
+
+
+def _get_kwargs(
+    *,
+    body: ConnectSessionCreateRequest,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/api/v1/connect/sessions",
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> ErrorEnvelope | NewConnectSession | None:
+    if response.status_code == 201:
+        response_201 = NewConnectSession.from_dict(response.json())
+
+        return response_201
+
+    if response.status_code == 400:
+        response_400 = ErrorEnvelope.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ErrorEnvelope.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ErrorEnvelope.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = ErrorEnvelope.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 405:
+        response_405 = ErrorEnvelope.from_dict(response.json())
+
+        return response_405
+
+    if response.status_code == 409:
+        response_409 = ErrorEnvelope.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 410:
+        response_410 = ErrorEnvelope.from_dict(response.json())
+
+        return response_410
+
+    if response.status_code == 413:
+        response_413 = ErrorEnvelope.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = ErrorEnvelope.from_dict(response.json())
+
+        return response_415
+
+    if response.status_code == 429:
+        response_429 = ErrorEnvelope.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 500:
+        response_500 = ErrorEnvelope.from_dict(response.json())
+
+        return response_500
+
+    if response.status_code == 502:
+        response_502 = ErrorEnvelope.from_dict(response.json())
+
+        return response_502
+
+    if response.status_code == 504:
+        response_504 = ErrorEnvelope.from_dict(response.json())
+
+        return response_504
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ErrorEnvelope | NewConnectSession]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: ConnectSessionCreateRequest,
+) -> Response[ErrorEnvelope | NewConnectSession]:
+    """Create a connect session
+
+     A one-time link (`connectUrl`) to a hosted page where an end user connects their own account for a
+    piece. The `token` is shown once. Refused with 403 POLICY_VIOLATION where an ENFORCED policy governs
+    the piece; redirect URIs must be on the organization's allow-list.
+
+    Args:
+        body (ConnectSessionCreateRequest): The base of every request body: strict JSON types and
+            no undeclared keys.
+
+            A key it does not declare (``displayname``) is an error, not a no-op, and a number where a
+            string is declared (``"displayName": 5``) is ``400`` naming the field, never stored as
+            "5".
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorEnvelope | NewConnectSession]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    body: ConnectSessionCreateRequest,
+) -> ErrorEnvelope | NewConnectSession | None:
+    """Create a connect session
+
+     A one-time link (`connectUrl`) to a hosted page where an end user connects their own account for a
+    piece. The `token` is shown once. Refused with 403 POLICY_VIOLATION where an ENFORCED policy governs
+    the piece; redirect URIs must be on the organization's allow-list.
+
+    Args:
+        body (ConnectSessionCreateRequest): The base of every request body: strict JSON types and
+            no undeclared keys.
+
+            A key it does not declare (``displayname``) is an error, not a no-op, and a number where a
+            string is declared (``"displayName": 5``) is ``400`` naming the field, never stored as
+            "5".
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorEnvelope | NewConnectSession
+    """
+
+    return sync_detailed(
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: ConnectSessionCreateRequest,
+) -> Response[ErrorEnvelope | NewConnectSession]:
+    """Create a connect session
+
+     A one-time link (`connectUrl`) to a hosted page where an end user connects their own account for a
+    piece. The `token` is shown once. Refused with 403 POLICY_VIOLATION where an ENFORCED policy governs
+    the piece; redirect URIs must be on the organization's allow-list.
+
+    Args:
+        body (ConnectSessionCreateRequest): The base of every request body: strict JSON types and
+            no undeclared keys.
+
+            A key it does not declare (``displayname``) is an error, not a no-op, and a number where a
+            string is declared (``"displayName": 5``) is ``400`` naming the field, never stored as
+            "5".
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorEnvelope | NewConnectSession]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    body: ConnectSessionCreateRequest,
+) -> ErrorEnvelope | NewConnectSession | None:
+    """Create a connect session
+
+     A one-time link (`connectUrl`) to a hosted page where an end user connects their own account for a
+    piece. The `token` is shown once. Refused with 403 POLICY_VIOLATION where an ENFORCED policy governs
+    the piece; redirect URIs must be on the organization's allow-list.
+
+    Args:
+        body (ConnectSessionCreateRequest): The base of every request body: strict JSON types and
+            no undeclared keys.
+
+            A key it does not declare (``displayname``) is an error, not a no-op, and a number where a
+            string is declared (``"displayName": 5``) is ``400`` naming the field, never stored as
+            "5".
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorEnvelope | NewConnectSession
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            body=body,
+        )
+    ).parsed

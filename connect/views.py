@@ -1,0 +1,88 @@
+"""The Connect sessions API (/api/v1/connect/sessions): thin views over ``connect.services``."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import status as http
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from connect.models import ConnectSession
+from connect.selectors import connect_session_get
+from connect.serializers import (
+    ConnectSessionCreateSerializer,
+    ConnectSessionSerializer,
+    NewConnectSessionSerializer,
+    render_connect_session,
+    render_new_connect_session,
+)
+from connect.services import DEFAULT_TTL_SECONDS, connect_session_cancel, connect_session_create
+from orgs.models import Scope
+from orgs.viewsets import OrgScopedViewSet
+from weavz.api.errors import NotFound
+from weavz.api.serializers import validated
+
+
+class ConnectSessionViewSet(OrgScopedViewSet):
+    queryset = ConnectSession.objects.all()
+    read_scope = Scope.CONNECTIONS_READ
+    write_scope = Scope.CONNECT_WRITE
+    serializer_class = ConnectSessionSerializer
+
+    def _find(self, pk: str) -> ConnectSession:
+        found = connect_session_get(org_id=self.org.id, session_id=pk)
+        if found is None:
+            raise NotFound("No such connect session.")
+        return found
+
+    @extend_schema(
+        operation_id="createConnectSession",
+        summary="Create a connect session",
+        description=(
+            "A one-time link (`connectUrl`) to a hosted page where an end user connects their "
+            "own account for a piece. The `token` is shown once. Refused with 403 "
+            "POLICY_VIOLATION where an ENFORCED policy governs the piece; redirect URIs must be "
+            "on the organization's allow-list."
+        ),
+        request=ConnectSessionCreateSerializer,
+        responses={201: NewConnectSessionSerializer},
+    )
+    def create(self, request: Request) -> Response:
+        data = validated(ConnectSessionCreateSerializer, request.data)
+        new = connect_session_create(
+            org=self.org,
+            piece_name=data["pieceName"],
+            external_id=data["externalId"],
+            project_id=data.get("projectId"),
+            connection_id=data.get("connectionId"),
+            display_name=data.get("displayName"),
+            success_redirect_uri=data.get("successRedirectUri"),
+            error_redirect_uri=data.get("errorRedirectUri"),
+            ttl_seconds=data.get("ttlSeconds", DEFAULT_TTL_SECONDS),
+            actor=self.client.actor,
+        )
+        return Response(
+            render_new_connect_session(new.session, new.token), status=http.HTTP_201_CREATED
+        )
+
+    @extend_schema(
+        operation_id="getConnectSession",
+        summary="Get a connect session",
+        description="Its status (EXPIRED once past `expiresAt`) and, once completed, the "
+        "`connectionId`. Needs `connections:read`.",
+        responses=ConnectSessionSerializer,
+    )
+    def retrieve(self, request: Request, pk: str) -> Response:
+        return Response(render_connect_session(self._find(pk)))
+
+    @extend_schema(
+        operation_id="cancelConnectSession",
+        summary="Cancel a connect session",
+        description="A PENDING session becomes CANCELLED and its page answers 410 from then on. "
+        "Cancelling a cancelled session again is harmless; any other status is 409.",
+        request=None,
+        responses=ConnectSessionSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def cancel(self, request: Request, pk: str) -> Response:
+        session = connect_session_cancel(session=self._find(pk), actor=self.client.actor)
+        return Response(render_connect_session(session))
