@@ -24,7 +24,7 @@ from authlib.oauth2.rfc7636 import create_s256_code_challenge
 from django.utils import timezone
 
 from connect.models import ConnectSession, OAuthAttempt
-from oauth.selectors import oauth_app_for_piece, oauth_apps
+from oauth.selectors import oauth_app_exists, oauth_app_for_piece
 from oauth.services import redirect_uri
 from oauth.transport import AUTH_METHODS, OAuthClient, token_request
 from orgs.keys import hash_key
@@ -70,9 +70,8 @@ def authorize_url_of(session: ConnectSession) -> str | None:
 
 def oauth_configured(session: ConnectSession) -> bool:
     """Whether the button can work: the catalog knows the endpoints, the org has an app."""
-    return (
-        _endpoints(session) is not None
-        and oauth_apps(org_id=session.org_id).filter(piece_id=session.piece_id).exists()
+    return _endpoints(session) is not None and oauth_app_exists(
+        org_id=session.org_id, piece_name=session.piece_id
     )
 
 

@@ -33,7 +33,7 @@ from connections.services import (
 )
 from orgs.models import Scope
 from orgs.viewsets import OrgScopedViewSet, id_parameter
-from weavz.api.errors import Forbidden, NotFound, ValidationFailed
+from weavz.api.errors import NO_SUCH_CONNECTION, Forbidden, NotFound, ValidationFailed
 from weavz.api.idempotency import idempotent
 from weavz.api.pagination import page_serializer
 from weavz.api.render import no_store
@@ -45,7 +45,6 @@ _INCLUDE = OpenApiParameter(
     description="`value` adds the decrypted credentials (needs `connections:reveal`).",
 )
 _ID = id_parameter("conn", "The connection's id.")
-NO_SUCH_CONNECTION = "No such connection."
 
 # The seed document's two examples, verbatim.
 _CREATE_EXAMPLES = [

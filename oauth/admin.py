@@ -113,7 +113,7 @@ class OAuthAppAdmin(ConflictAsMessageAdmin):
         if not change:
             created = oauth_app_create(
                 org=data["org"],
-                piece=data["piece"],
+                piece_name=data["piece"].name,
                 client_id=data["client_id"],
                 client_secret=data["new_client_secret"],
                 scopes=data["scopes"],
@@ -121,9 +121,8 @@ class OAuthAppAdmin(ConflictAsMessageAdmin):
             )
             adopt(obj, created)
             return
-        current = OAuthApp.objects.select_for_update().get(pk=obj.pk)
         updated = oauth_app_update(
-            app=current,
+            app=obj,
             actor=actor,
             client_id=data["client_id"],
             client_secret=data.get("new_client_secret") or None,

@@ -1,64 +1,65 @@
-"""Input serializers and output rendering for OAuth apps (the secret is write-only)."""
+"""The OAuth app's shape (one ``Shape``) and request bodies; the client secret is write-only."""
 
 from typing import Any
 
 from rest_framework import serializers
 
-from oauth.models import OAuthApp
 from oauth.services import redirect_uri
-from weavz.api.render import iso
-from weavz.api.serializers import StrictSerializer
+from weavz.api.render import Shape, Timestamp
+from weavz.api.serializers import StrictCharField, StrictSerializer
+
+OAUTH_APP = Shape(
+    "OAuthApp",
+    id=("id", serializers.CharField()),
+    pieceName=("piece_id", serializers.CharField()),
+    clientId=("client_id", serializers.CharField()),
+    scopes=("scopes", serializers.ListField(child=serializers.CharField())),
+    redirectUri=(
+        lambda _app: redirect_uri(),
+        serializers.URLField(help_text="This service's callback, to register with the provider."),
+    ),
+    createdAt=("created_at", Timestamp()),
+    updatedAt=("updated_at", Timestamp()),
+)
+render_oauth_app = OAUTH_APP.render
 
 
-def render_oauth_app(app: OAuthApp) -> dict[str, Any]:
-    return {
-        "id": app.id,
-        "pieceName": app.piece_id,
-        "clientId": app.client_id,
-        "scopes": app.scopes,
-        "redirectUri": redirect_uri(),
-        "createdAt": iso(app.created_at),
-        "updatedAt": iso(app.updated_at),
-    }
+def _client_id(**kwargs: Any) -> serializers.CharField:
+    return StrictCharField(min_length=1, max_length=255, trim_whitespace=False, **kwargs)
 
 
-class TextField(serializers.CharField):
-    """A string and only a string: a number or boolean is an error, not silently converted."""
-
-    def to_internal_value(self, data: Any) -> str:
-        if not isinstance(data, str):
-            self.fail("invalid")
-        return str(super().to_internal_value(data))
-
-
-class OAuthAppSerializer(serializers.Serializer[OAuthApp]):
-    id = serializers.CharField()
-    pieceName = serializers.CharField()
-    clientId = serializers.CharField()
-    scopes = serializers.ListField(child=serializers.CharField())
-    redirectUri = serializers.URLField()
-    createdAt = serializers.DateTimeField()
-    updatedAt = serializers.DateTimeField()
+def _client_secret(**kwargs: Any) -> serializers.CharField:
+    return StrictCharField(
+        min_length=1,
+        max_length=4096,
+        trim_whitespace=False,
+        write_only=True,
+        help_text="Stored encrypted; never returned.",
+        **kwargs,
+    )
 
 
-def _scopes(required: bool) -> "serializers.ListField":
+def _scopes() -> serializers.ListField:
     return serializers.ListField(
-        child=TextField(min_length=1, max_length=255, trim_whitespace=False),
+        child=StrictCharField(min_length=1, max_length=255, trim_whitespace=False),
         max_length=100,
-        required=required,
+        required=False,
+        help_text="The OAuth scopes to ask for (default: the piece's).",
     )
 
 
-class OAuthAppCreateSerializer(StrictSerializer):
-    pieceName = TextField(max_length=100)
-    clientId = TextField(min_length=1, max_length=255, trim_whitespace=False)
-    clientSecret = TextField(min_length=1, max_length=4096, trim_whitespace=False, write_only=True)
-    scopes = _scopes(required=False)
+class OAuthAppCreate(StrictSerializer):
+    """The organization's OAuth client for one piece."""
+
+    pieceName = serializers.CharField(max_length=100, help_text="An OAUTH2 piece of the catalog.")
+    clientId = _client_id()
+    clientSecret = _client_secret()
+    scopes = _scopes()
 
 
-class OAuthAppUpdateSerializer(StrictSerializer):
-    clientId = TextField(required=False, min_length=1, max_length=255, trim_whitespace=False)
-    clientSecret = TextField(
-        required=False, min_length=1, max_length=4096, trim_whitespace=False, write_only=True
-    )
-    scopes = _scopes(required=False)
+class OAuthAppUpdate(StrictSerializer):
+    """Any of the fields; absent ones are left as they are."""
+
+    clientId = _client_id(required=False)
+    clientSecret = _client_secret(required=False)
+    scopes = _scopes()

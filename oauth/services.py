@@ -1,13 +1,26 @@
-"""OAuth app services: each is one transaction and writes its audit event (never the secret)."""
+"""OAuth app services: each is one transaction and writes its audit event (never the secret).
+
+Also the forced refresh of a connection's token (``connection_refresh``): the API's form of
+``oauth.refresh.force_refresh``, its outcomes as typed errors.
+"""
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
-from connections.models import Piece
+from connections.models import Connection, Piece
+from connections.selectors import connection_row, piece_get
 from oauth.models import OAuthApp
+from oauth.refresh import Outcome, force_refresh
 from orgs.audit import audit_record
 from orgs.models import Organization
-from weavz.api.errors import Conflict
+from weavz.api.errors import (
+    NO_SUCH_CONNECTION,
+    Conflict,
+    NotFound,
+    UpstreamUnavailable,
+    ValidationFailed,
+    unknown_piece,
+)
 
 CALLBACK_PATH = "/api/v1/connect/oauth/callback"
 
@@ -15,14 +28,6 @@ CALLBACK_PATH = "/api/v1/connect/oauth/callback"
 def redirect_uri() -> str:
     """The service's own OAuth callback, registered with providers for every OAuth app."""
     return f"{settings.PUBLIC_URL}{CALLBACK_PATH}"
-
-
-class InvalidOAuthApp(Exception):
-    """``details`` maps API field names (``pieceName``) to messages."""
-
-    def __init__(self, details: dict[str, list[str]]) -> None:
-        self.details = details
-        super().__init__("; ".join(f"{k}: {' '.join(v)}" for k, v in details.items()))
 
 
 def oauth_app_errors(*, piece: Piece) -> dict[str, list[str]]:
@@ -35,15 +40,20 @@ def oauth_app_errors(*, piece: Piece) -> dict[str, list[str]]:
 def oauth_app_create(
     *,
     org: Organization,
-    piece: Piece,
+    piece_name: str,
     client_id: str,
     client_secret: str,
     scopes: list[str],
     actor: str,
 ) -> OAuthApp:
+    """A new app; VALIDATION_ERROR for a piece that is unknown or not OAuth2, CONFLICT when
+    the org already has one for the piece (also when two such requests race)."""
+    piece = piece_get(piece_name)
+    if piece is None:
+        raise ValidationFailed({"pieceName": [unknown_piece(piece_name)]})
     errors = oauth_app_errors(piece=piece)
     if errors:
-        raise InvalidOAuthApp(errors)
+        raise ValidationFailed(errors)
     app = OAuthApp(
         org=org,
         piece=piece,
@@ -80,6 +90,8 @@ def oauth_app_update(
     client_secret: str | None = None,
     scopes: list[str] | None = None,
 ) -> OAuthApp:
+    """Changes what is given, compared with the row as locked now; audits the field names."""
+    app = OAuthApp.objects.select_for_update().get(pk=app.pk)
     changed: list[str] = []
     if client_id is not None and client_id != app.client_id:
         app.client_id = client_id
@@ -112,3 +124,26 @@ def oauth_app_delete(*, app: OAuthApp, actor: str) -> None:
         metadata={"pieceName": app.piece_id},
     )
     app.delete()
+
+
+def connection_refresh(*, org_id: str, connection_id: str, actor: str) -> Connection:
+    """Refreshes the connection's OAuth2 token now (single flight with any other refresh).
+
+    The connection as stored afterwards: ACTIVE, ERROR (the provider rejected the refresh
+    token) or EXPIRED. NOT_FOUND for another org's; CONFLICT when it cannot be refreshed; no
+    usable answer from the provider is UPSTREAM_UNAVAILABLE (UPSTREAM_TIMEOUT on a timeout),
+    the connection staying ACTIVE for the sweep to retry.
+    """
+    if connection_row(org_id=org_id, connection_id=connection_id) is None:
+        raise NotFound(NO_SUCH_CONNECTION)
+    try:
+        result = force_refresh(connection_id=connection_id, actor=actor)
+    except Connection.DoesNotExist:  # deleted a moment ago
+        raise NotFound(NO_SUCH_CONNECTION) from None
+    if result.outcome == Outcome.FAILED:
+        raise result.error or UpstreamUnavailable(
+            f"{result.detail} The connection stays ACTIVE; the refresh is retried later."
+        )
+    if result.outcome == Outcome.NOT_REFRESHABLE:
+        raise Conflict(result.detail)
+    return result.connection

@@ -1,111 +1,112 @@
 """The OAuth apps API (/api/v1/oauth-apps) and the forced refresh of a connection's token
 (POST /api/v1/connections/:id/refresh, here because ``connections`` never imports ``oauth``)."""
 
-from typing import Any, cast
+from typing import cast
 
-from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import status as http
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from connections.models import Connection, Piece
-from connections.selectors import connection_row
 from connections.serializers import CONNECTION, Success, render_connection
 from oauth.models import OAuthApp
-from oauth.refresh import Outcome, force_refresh
-from oauth.selectors import oauth_apps
-from oauth.serializers import (
-    OAuthAppCreateSerializer,
-    OAuthAppSerializer,
-    OAuthAppUpdateSerializer,
-    render_oauth_app,
+from oauth.selectors import OAUTH_APP_FILTERS, oauth_app_get, oauth_app_page
+from oauth.serializers import OAUTH_APP, OAuthAppCreate, OAuthAppUpdate, render_oauth_app
+from oauth.services import (
+    connection_refresh,
+    oauth_app_create,
+    oauth_app_delete,
+    oauth_app_update,
 )
-from oauth.services import InvalidOAuthApp, oauth_app_create, oauth_app_delete, oauth_app_update
 from orgs.auth import ApiClient
 from orgs.models import Scope
-from orgs.viewsets import OrgScopedViewSet
-from weavz.api.errors import Conflict, NotFound, UpstreamUnavailable, ValidationFailed
-from weavz.api.filters import PAGE_PARAMETERS
-from weavz.api.pagination import PageRequest, keyset_page, page_serializer
+from orgs.viewsets import OrgScopedViewSet, id_parameter
+from weavz.api.errors import NotFound
+from weavz.api.pagination import page_serializer
 from weavz.api.serializers import validated
+
+_ID = id_parameter("oapp", "The OAuth app's id.")
 
 
 class OAuthAppViewSet(OrgScopedViewSet):
-    queryset = OAuthApp.objects.all()
-    serializer_class = OAuthAppSerializer
+    lookup_url_kwarg = "id"
+    lookup_value_regex = "[^/]+"
     read_scope = Scope.OAUTH_APPS_READ
     write_scope = Scope.OAUTH_APPS_WRITE
-    lookup_value_regex = "[^/]+"
 
-    def scoped_queryset(self) -> "QuerySet[Any]":
-        return oauth_apps(org_id=self.org.id)
-
-    def _find(self, pk: str) -> OAuthApp:
-        found = self.get_queryset().filter(pk=pk).first()
+    def _find(self, app_id: str) -> OAuthApp:
+        found = oauth_app_get(org_id=self.org.id, app_id=app_id)
         if found is None:
             raise NotFound("No such OAuth app.")
-        return cast(OAuthApp, found)
+        return found
 
     @extend_schema(
         operation_id="listOAuthApps",
         summary="List OAuth apps",
         description="The organization's OAuth apps, newest first. The client secret is never "
         "returned.",
-        parameters=PAGE_PARAMETERS,
-        responses=page_serializer(OAuthAppSerializer),
+        parameters=OAUTH_APP_FILTERS.parameters(),
+        responses=page_serializer(OAUTH_APP.serializer),
     )
     def list(self, request: Request) -> Response:
-        page = PageRequest.from_query(request.query_params)
-        return Response(keyset_page(self.get_queryset(), page).render(render_oauth_app))
+        _filters, page = OAUTH_APP_FILTERS.parse(request.query_params)
+        return Response(oauth_app_page(org_id=self.org.id, page=page).render(render_oauth_app))
 
     @extend_schema(
         operation_id="getOAuthApp",
         summary="Get an OAuth app",
         description="One OAuth app; the client secret is write-only.",
-        responses=OAuthAppSerializer,
+        parameters=[_ID],
+        responses=OAUTH_APP.serializer,
     )
-    def retrieve(self, request: Request, pk: str) -> Response:
-        return Response(render_oauth_app(self._find(pk)))
+    def retrieve(self, request: Request, id: str) -> Response:
+        return Response(render_oauth_app(self._find(id)))
 
     @extend_schema(
         operation_id="createOAuthApp",
         summary="Register an OAuth app",
         description="One app per piece and organization (a second is 409). `clientSecret` is "
         "stored encrypted and never returned; `redirectUri` is this service's callback.",
-        request=OAuthAppCreateSerializer,
-        responses={201: OAuthAppSerializer},
+        request=OAuthAppCreate,
+        responses={201: OAUTH_APP.serializer},
+        examples=[
+            OpenApiExample(
+                "The organization's Slack app",
+                value={
+                    "pieceName": "slack",
+                    "clientId": "1234.5678",
+                    "clientSecret": "s3cr3t",
+                    "scopes": ["chat:write", "channels:read"],
+                },
+                request_only=True,
+            )
+        ],
     )
     def create(self, request: Request) -> Response:
-        data = validated(OAuthAppCreateSerializer, request.data)
-        piece = Piece.objects.filter(pk=data["pieceName"]).first()
-        if piece is None:
-            raise ValidationFailed({"pieceName": [f"Unknown piece {data['pieceName']!r}."]})
-        try:
-            app = oauth_app_create(
-                org=self.org,
-                piece=piece,
-                client_id=data["clientId"],
-                client_secret=data["clientSecret"],
-                scopes=data.get("scopes", []),
-                actor=self.client.actor,
-            )
-        except InvalidOAuthApp as exc:
-            raise ValidationFailed(exc.details) from None
+        data = validated(OAuthAppCreate, request.data)
+        app = oauth_app_create(
+            org=self.org,
+            piece_name=data["pieceName"],
+            client_id=data["clientId"],
+            client_secret=data["clientSecret"],
+            scopes=data.get("scopes", []),
+            actor=self.client.actor,
+        )
         return Response(render_oauth_app(app), status=http.HTTP_201_CREATED)
 
     @extend_schema(
         operation_id="updateOAuthApp",
         summary="Change an OAuth app",
         description="Any of `clientId`, `clientSecret`, `scopes`.",
-        request=OAuthAppUpdateSerializer,
-        responses=OAuthAppSerializer,
+        parameters=[_ID],
+        request=OAuthAppUpdate,
+        responses=OAUTH_APP.serializer,
     )
-    def partial_update(self, request: Request, pk: str) -> Response:
-        data = validated(OAuthAppUpdateSerializer, request.data)
+    def partial_update(self, request: Request, id: str) -> Response:
+        data = validated(OAuthAppUpdate, request.data)
         app = oauth_app_update(
-            app=OAuthApp.objects.get(pk=self._find(pk).pk),
+            app=self._find(id),
             actor=self.client.actor,
             client_id=data.get("clientId"),
             client_secret=data.get("clientSecret"),
@@ -118,10 +119,11 @@ class OAuthAppViewSet(OrgScopedViewSet):
         summary="Delete an OAuth app",
         description="Permanent. Connections keep their tokens; refreshing ones that rely on "
         "this app's credentials then fails.",
+        parameters=[_ID],
         responses=Success,
     )
-    def destroy(self, request: Request, pk: str) -> Response:
-        oauth_app_delete(app=self._find(pk), actor=self.client.actor)
+    def destroy(self, request: Request, id: str) -> Response:
+        oauth_app_delete(app=self._find(id), actor=self.client.actor)
         return Response({"success": True})
 
 
@@ -138,21 +140,11 @@ class ConnectionRefreshView(APIView):
         "refresh it with. No usable answer from the provider is 502 (504 on a timeout); the "
         "connection then stays ACTIVE and is retried by the sweep. A connection that cannot be "
         "refreshed (not OAuth2, no refresh token, token URL or client credentials) is 409.",
+        parameters=[id_parameter("conn", "The connection's id.")],
         request=None,
         responses=CONNECTION.serializer,
     )
-    def post(self, request: Request, pk: str) -> Response:
+    def post(self, request: Request, id: str) -> Response:
         client = cast(ApiClient, request.user)
-        if connection_row(org_id=client.org.id, connection_id=pk) is None:
-            raise NotFound("No such connection.")
-        try:
-            result = force_refresh(connection_id=pk, actor=client.actor)
-        except Connection.DoesNotExist:  # deleted a moment ago
-            raise NotFound("No such connection.") from None
-        if result.outcome == Outcome.FAILED:
-            raise result.error or UpstreamUnavailable(
-                f"{result.detail} The connection stays ACTIVE; the refresh is retried later."
-            )
-        if result.outcome == Outcome.NOT_REFRESHABLE:
-            raise Conflict(result.detail)
-        return Response(render_connection(result.connection))
+        connection = connection_refresh(org_id=client.org.id, connection_id=id, actor=client.actor)
+        return Response(render_connection(connection))

@@ -11,7 +11,12 @@ from orgs.audit import audit_record
 from orgs.models import Organization, Project
 from orgs.selectors import project_get
 from policies.models import ConnectionPolicy, PolicyType
-from weavz.api.errors import NO_SUCH_PROJECT, ValidationFailed, unknown_piece
+from weavz.api.errors import (
+    NO_SUCH_CONNECTION_IN_ORG,
+    NO_SUCH_PROJECT,
+    ValidationFailed,
+    unknown_piece,
+)
 
 
 def policy_errors(
@@ -123,7 +128,7 @@ def policy_put(
     if connection_id is not None:
         connection = connection_get(org_id=org.id, connection_id=connection_id)
         if connection is None:
-            errors["connectionId"] = ["No such connection in this organization."]
+            errors["connectionId"] = [NO_SUCH_CONNECTION_IN_ORG]
     if errors:
         raise ValidationFailed(errors)
     assert piece is not None

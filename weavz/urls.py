@@ -32,7 +32,7 @@ api_v1 = [
     # Before the router, so `connections/<pk>` does not swallow it.
     path("connections/resolve", ResolveView.as_view(), name="connection-resolve"),
     path(
-        "connections/<str:pk>/refresh", ConnectionRefreshView.as_view(), name="connection-refresh"
+        "connections/<str:id>/refresh", ConnectionRefreshView.as_view(), name="connection-refresh"
     ),
     # Explicit routes: PUT on the collection (create or replace) is not a router action. The
     # action is not named `put`: DRF dispatches a method named like a verb on every route of the

@@ -43,7 +43,7 @@ def install(server: HTTPServer, org: Any) -> "FakeOAuthProvider":
     )
     oauth_app_create(
         org=org,
-        piece=piece,
+        piece_name=piece.name,
         client_id=CLIENT_ID,
         client_secret=CLIENT_SECRET,
         scopes=[],

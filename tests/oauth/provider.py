@@ -12,7 +12,7 @@ from urllib.parse import parse_qsl
 from django.utils import timezone
 from werkzeug import Request, Response
 
-from connections.models import Connection, Piece
+from connections.models import Connection
 from connections.services import connection_create
 from oauth.services import oauth_app_create
 
@@ -111,7 +111,7 @@ def slack_oauth_app(org, *, client_id="app-client", client_secret="app-secret"):
     """The org's OAuth app for slack, made through the service."""
     return oauth_app_create(
         org=org,
-        piece=Piece.objects.get(pk="slack"),
+        piece_name="slack",
         client_id=client_id,
         client_secret=client_secret,
         scopes=[],

@@ -4,7 +4,7 @@ import pytest
 from django.test import override_settings
 
 from oauth.models import OAuthApp
-from oauth.serializers import OAuthAppSerializer, render_oauth_app
+from oauth.serializers import OAUTH_APP, render_oauth_app
 from orgs.models import AuditEvent, Scope
 from tests.oauth.provider import slack_oauth_app
 
@@ -167,4 +167,4 @@ def test_new_keys_get_the_oauth_apps_scopes_by_default(make_api, org):
 
 def test_the_renderer_and_the_schema_serializer_describe_the_same_fields(org):
     app = slack_oauth_app(org)
-    assert set(render_oauth_app(app)) == set(OAuthAppSerializer().fields) == FIELDS
+    assert set(render_oauth_app(app)) == set(OAUTH_APP.serializer().fields) == FIELDS

@@ -129,6 +129,9 @@ class UpstreamResponseTooLarge(ApiError):
 
 # Messages more than one module raises: written once.
 NO_SUCH_PROJECT = "No such project in this organization."
+# A field naming a connection (400); the connection asked for by its path is NO_SUCH_CONNECTION.
+NO_SUCH_CONNECTION_IN_ORG = "No such connection in this organization."
+NO_SUCH_CONNECTION = "No such connection."
 
 
 def unknown_piece(name: str) -> str:

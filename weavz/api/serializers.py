@@ -49,6 +49,16 @@ def json_type_error(field: serializers.Field[Any, Any, Any, Any], item: object) 
     return None
 
 
+class StrictCharField(serializers.CharField):
+    """A string and only a string, wherever it stands: inside a list or a dict too, where
+    ``StrictSerializer``'s own check (top-level fields only) does not reach."""
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return str(super().to_internal_value(data))
+
+
 class StrictSerializer(serializers.Serializer[Any]):
     """The base of every request body: strict JSON types and no undeclared keys.
 
