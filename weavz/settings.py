@@ -336,6 +336,7 @@ SPECTACULAR_SETTINGS = {
         "PolicyType": "policies.models.PolicyType",
         "ResolutionSource": "policies.resolution.SOURCES",
         "WebhookDeliveryStatus": "webhooks.models.DeliveryStatus",
+        "WebhookEventType": "webhooks.models.SUBSCRIPTIONS",
         "ConnectSessionStatus": "connect.models.SessionStatus",
     },
     "ENUM_GENERATE_CHOICE_DESCRIPTION": False,

@@ -25,6 +25,8 @@ EVENT_TYPES: tuple[str, ...] = (
     "connect_session.failed",
 )
 ALL_EVENTS = "*"
+# What an endpoint's `events` may hold (the `WebhookEventType` schema enum).
+SUBSCRIPTIONS: tuple[str, ...] = (*EVENT_TYPES, ALL_EVENTS)
 PING = "ping"
 
 

@@ -1,43 +1,57 @@
-"""Reads of webhook endpoints and deliveries; the org is part of every statement.
+"""Every read of webhook endpoints and deliveries (API, console, delivery); each names its org.
 
 Endpoints are read without their sealed secrets (``defer``): only signing decrypts them.
 """
 
 from django.db.models import QuerySet
 
-from webhooks.models import WebhookDelivery, WebhookEndpoint
+from weavz.api.filters import Filter, Filters
+from weavz.api.pagination import Page, PageRequest, keyset_page
+from weavz.api.sql import org_queryset
+from webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
+
+ENDPOINT_FILTERS = Filters()
+DELIVERY_FILTERS = Filters(
+    Filter(
+        "status",
+        "status",
+        "Only deliveries in this status.",
+        choices=DeliveryStatus.values,
+        component="WebhookDeliveryStatus",
+    ),
+)
 
 
 def endpoints(*, org_id: str) -> "QuerySet[WebhookEndpoint]":
-    return WebhookEndpoint.objects.filter(org_id=org_id).defer("signing_secrets")
+    return org_queryset(WebhookEndpoint, org_id).defer("signing_secrets")
 
 
-def endpoint_of(*, org_id: str, endpoint_id: str) -> WebhookEndpoint | None:
+def endpoint_get(*, org_id: str, endpoint_id: str) -> WebhookEndpoint | None:
     return endpoints(org_id=org_id).filter(pk=endpoint_id).first()
+
+
+def endpoint_page(*, org_id: str, page: PageRequest) -> Page[WebhookEndpoint]:
+    return keyset_page(endpoints(org_id=org_id), page)
 
 
 def subscribed_endpoints(*, org_id: str, event_type: str) -> list[WebhookEndpoint]:
     """The org's enabled endpoints that take this event type: one indexed query per audited
     change (orgs have few endpoints, so the event filter runs here, on any database)."""
-    enabled = WebhookEndpoint.objects.filter(org_id=org_id, enabled=True).only(
-        "id", "org", "events"
-    )
+    enabled = org_queryset(WebhookEndpoint, org_id).filter(enabled=True).only("id", "org", "events")
     return [endpoint for endpoint in enabled if endpoint.subscribes_to(event_type)]
 
 
-def deliveries(
-    *, org_id: str, endpoint_id: str | None = None, status: str | None = None
-) -> "QuerySet[WebhookDelivery]":
+def deliveries(*, org_id: str) -> "QuerySet[WebhookDelivery]":
     """Deliveries with their event's type (not its body), newest first when paged by id."""
-    queryset = (
-        WebhookDelivery.objects.filter(org_id=org_id).select_related("event").defer("event__body")
-    )
-    if endpoint_id is not None:
-        queryset = queryset.filter(endpoint_id=endpoint_id)
-    if status is not None:
-        queryset = queryset.filter(status=status)
-    return queryset
+    return org_queryset(WebhookDelivery, org_id).select_related("event").defer("event__body")
 
 
-def delivery_of(*, org_id: str, delivery_id: str) -> WebhookDelivery | None:
+def delivery_page(
+    *, org_id: str, endpoint_id: str, filters: dict[str, str], page: PageRequest
+) -> Page[WebhookDelivery]:
+    """A page of one endpoint's deliveries; ``filters`` as parsed by ``DELIVERY_FILTERS``."""
+    return keyset_page(deliveries(org_id=org_id).filter(endpoint_id=endpoint_id, **filters), page)
+
+
+def delivery_get(*, org_id: str, delivery_id: str) -> WebhookDelivery | None:
     return deliveries(org_id=org_id).filter(pk=delivery_id).first()

@@ -1,107 +1,74 @@
-"""Input serializers and plain output rendering for webhook endpoints and deliveries.
+"""Webhook endpoints' and deliveries' shapes (one ``Shape`` each) and request bodies.
 
-The ``*Serializer`` output classes describe the rendered shapes for the OpenAPI schema.
+What an endpoint may subscribe to and where it may point is checked by the services
+(``webhooks.services.url_errors``, ``events_errors``), which the console's form calls too.
 """
 
 from typing import Any
 
 from rest_framework import serializers
 
-from weavz.api.render import iso
+from weavz.api.render import Shape, Timestamp
 from weavz.api.serializers import StrictSerializer
-from webhooks.models import (
-    ALL_EVENTS,
-    EVENT_TYPES,
-    DeliveryStatus,
-    WebhookDelivery,
-    WebhookEndpoint,
+from webhooks.models import SUBSCRIPTIONS, DeliveryStatus, WebhookEndpoint
+
+
+def _events(**kwargs: Any) -> serializers.ListField:
+    return serializers.ListField(
+        child=serializers.ChoiceField(choices=SUBSCRIPTIONS),
+        help_text='Event types, or ["*"] for every type.',
+        **kwargs,
+    )
+
+
+WEBHOOK_ENDPOINT = Shape(
+    "WebhookEndpoint",
+    id=("id", serializers.CharField()),
+    url=("url", serializers.URLField()),
+    events=("events", _events()),
+    enabled=("enabled", serializers.BooleanField()),
+    createdAt=("created_at", Timestamp()),
+    updatedAt=("updated_at", Timestamp()),
 )
-from webhooks.services import events_errors, url_errors
+render_endpoint = WEBHOOK_ENDPOINT.render
 
-
-def render_endpoint(endpoint: WebhookEndpoint) -> dict[str, Any]:
-    return {
-        "id": endpoint.id,
-        "url": endpoint.url,
-        "events": endpoint.events,
-        "enabled": endpoint.enabled,
-        "createdAt": iso(endpoint.created_at),
-        "updatedAt": iso(endpoint.updated_at),
-    }
+# An endpoint with its signing secret: the answer to create and rotate-secret only.
+WebhookEndpointWithSecret = type(
+    "WebhookEndpointWithSecret",
+    (WEBHOOK_ENDPOINT.serializer,),
+    {"secret": serializers.CharField(help_text="`whsec_…`: shown once; store it to verify.")},
+)
 
 
 def render_endpoint_with_secret(endpoint: WebhookEndpoint, secret: str) -> dict[str, Any]:
-    """Create and rotate-secret only: the one time the signing secret is shown."""
     return {**render_endpoint(endpoint), "secret": secret}
 
 
-def render_delivery(delivery: WebhookDelivery) -> dict[str, Any]:
-    return {
-        "id": delivery.id,
-        "eventId": delivery.event_id,
-        "eventType": delivery.event.type,
-        "status": delivery.status,
-        "attempts": delivery.attempts,
-        "lastStatusCode": delivery.last_status_code,
-        "nextAttemptAt": iso(delivery.next_attempt_at),
-    }
+WEBHOOK_DELIVERY = Shape(
+    "WebhookDelivery",
+    id=("id", serializers.CharField()),
+    eventId=("event_id", serializers.CharField()),
+    eventType=("event.type", serializers.CharField()),
+    status=("status", serializers.ChoiceField(choices=DeliveryStatus.choices)),
+    attempts=("attempts", serializers.IntegerField()),
+    lastStatusCode=("last_status_code", serializers.IntegerField(allow_null=True)),
+    nextAttemptAt=("next_attempt_at", Timestamp(allow_null=True)),
+)
+render_delivery = WEBHOOK_DELIVERY.render
 
 
-_EVENT_CHOICES = [*EVENT_TYPES, ALL_EVENTS]
+class WebhookEndpointCreate(StrictSerializer):
+    """Where to send which events; the egress rules apply to the URL."""
 
-
-class _EndpointInput(StrictSerializer):
-    def validate_url(self, url: str) -> str:
-        problems = url_errors(url)
-        if problems:
-            raise serializers.ValidationError(problems)
-        return url
-
-    def validate_events(self, events: list[str]) -> list[str]:
-        problems = events_errors(events)
-        if problems:
-            raise serializers.ValidationError(problems)
-        return events
-
-
-class WebhookEndpointCreateSerializer(_EndpointInput):
     url = serializers.URLField(max_length=2048)
-    events = serializers.ListField(
-        child=serializers.ChoiceField(choices=_EVENT_CHOICES),
-        min_length=1,
-        max_length=len(_EVENT_CHOICES),
-    )
+    events = _events(min_length=1, max_length=len(SUBSCRIPTIONS))
 
 
-class WebhookEndpointUpdateSerializer(_EndpointInput):
+class WebhookEndpointUpdate(StrictSerializer):
+    """Any of the fields; absent ones are left as they are."""
+
     url = serializers.URLField(required=False, max_length=2048)
-    events = serializers.ListField(
-        required=False,
-        child=serializers.ChoiceField(choices=_EVENT_CHOICES),
-        min_length=1,
-        max_length=len(_EVENT_CHOICES),
+    events = _events(required=False, min_length=1, max_length=len(SUBSCRIPTIONS))
+    enabled = serializers.BooleanField(
+        required=False, help_text="`true` re-enables an endpoint a `410` disabled."
     )
-    enabled = serializers.BooleanField(required=False)
-
-
-class WebhookEndpointSerializer(serializers.Serializer[WebhookEndpoint]):
-    id = serializers.CharField()
-    url = serializers.URLField()
-    events = serializers.ListField(child=serializers.ChoiceField(choices=_EVENT_CHOICES))
-    enabled = serializers.BooleanField()
-    createdAt = serializers.DateTimeField()
-    updatedAt = serializers.DateTimeField()
-
-
-class WebhookEndpointWithSecretSerializer(WebhookEndpointSerializer):
-    secret = serializers.CharField(help_text="`whsec_…`: shown once; store it to verify.")
-
-
-class WebhookDeliverySerializer(serializers.Serializer[WebhookDelivery]):
-    id = serializers.CharField()
-    eventId = serializers.CharField()
-    eventType = serializers.CharField()
-    status = serializers.ChoiceField(choices=DeliveryStatus.choices)
-    attempts = serializers.IntegerField()
-    lastStatusCode = serializers.IntegerField(allow_null=True)
-    nextAttemptAt = serializers.DateTimeField(allow_null=True)

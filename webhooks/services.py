@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from orgs.audit import audit_record
 from orgs.models import Organization
-from weavz.api.errors import Conflict
+from weavz.api.errors import Conflict, ValidationFailed
 from weavz.egress import check_url
 from webhooks.delivery import enqueue_attempt
 from webhooks.events import publish
@@ -22,6 +22,7 @@ from webhooks.models import (
     ALL_EVENTS,
     EVENT_TYPES,
     PING,
+    SUBSCRIPTIONS,
     DeliveryStatus,
     WebhookDelivery,
     WebhookEndpoint,
@@ -37,7 +38,7 @@ def events_errors(events: Sequence[str]) -> list[str]:
     console both check with this."""
     if not events:
         return ["Name at least one event type, or `*` for all."]
-    unknown = sorted(set(events) - {*EVENT_TYPES, ALL_EVENTS})
+    unknown = sorted(set(events) - set(SUBSCRIPTIONS))
     if unknown:
         return [f"Unknown event type(s): {', '.join(unknown)}. Known: {', '.join(EVENT_TYPES)}."]
     if ALL_EVENTS in events and len(set(events)) > 1:
@@ -51,6 +52,20 @@ def url_errors(url: str) -> list[str]:
     return []
 
 
+def _check(*, url: str | None, events: Sequence[str] | None) -> None:
+    """VALIDATION_ERROR naming each field ``url_errors`` or ``events_errors`` objects to."""
+    errors = {
+        field: problems
+        for field, problems in (
+            ("url", url_errors(url) if url is not None else []),
+            ("events", events_errors(events) if events is not None else []),
+        )
+        if problems
+    }
+    if errors:
+        raise ValidationFailed(errors)
+
+
 def _deduplicated(events: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(events))
 
@@ -60,6 +75,7 @@ def endpoint_create(
     *, org: Organization, url: str, events: Sequence[str], actor: str
 ) -> tuple[WebhookEndpoint, str]:
     """The endpoint and its signing secret: the only time the secret is returned."""
+    _check(url=url, events=events)
     check_url(url)  # the egress rules, at creation too: EGRESS_DENIED for a private address
     secret = generate_secret()
     endpoint = WebhookEndpoint(
@@ -88,6 +104,7 @@ def endpoint_update(
     events: Sequence[str] | None = None,
     enabled: bool | None = None,
 ) -> WebhookEndpoint:
+    _check(url=url, events=events)
     changed: list[str] = []
     if url is not None and url != endpoint.url:
         check_url(url)
