@@ -7,6 +7,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from connect.models import AllowedRedirectUri, ConnectSession, SessionStatus
+from connections.models import Connection
+from weavz.api.sql import org_queryset
 
 
 def session_status(session: ConnectSession, now: datetime | None = None) -> str:
@@ -18,7 +20,7 @@ def session_status(session: ConnectSession, now: datetime | None = None) -> str:
 
 
 def connect_sessions(*, org_id: str) -> "QuerySet[ConnectSession]":
-    return ConnectSession.objects.filter(org_id=org_id)
+    return org_queryset(ConnectSession, org_id)
 
 
 def connect_session_get(*, org_id: str, session_id: str) -> ConnectSession | None:
@@ -36,7 +38,18 @@ def allowed_redirect_uris(*, org_id: str, uris: Iterable[str]) -> set[str]:
     if not wanted:
         return set()
     return set(
-        AllowedRedirectUri.objects.filter(org_id=org_id, uri__in=wanted).values_list(
-            "uri", flat=True
-        )
+        org_queryset(AllowedRedirectUri, org_id)
+        .filter(uri__in=wanted)
+        .values_list("uri", flat=True)
+    )
+
+
+def end_user_connection(*, org_id: str, piece_name: str, external_id: str) -> Connection | None:
+    """The end user's connection of the piece, in whichever project (an org has at most one per
+    piece and external id): what a session without a reconnect id replaces."""
+    return (
+        org_queryset(Connection, org_id)
+        .select_related("piece")
+        .filter(piece_id=piece_name, external_id=external_id)
+        .first()
     )

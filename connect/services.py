@@ -11,19 +11,29 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from connect.models import AllowedRedirectUri, ConnectSession, OAuthAttempt, SessionStatus
-from connect.selectors import allowed_redirect_uris, session_status
+from connect.selectors import allowed_redirect_uris, end_user_connection, session_status
 from connections.models import Connection, Piece
+from connections.selectors import ConnectionRow, connection_row, piece_get
 from connections.services import connection_create, connection_update
 from orgs.audit import audit_record
 from orgs.keys import hash_key
 from orgs.models import Organization, Project
+from orgs.selectors import project_get
 from policies.models import PolicyType
 from policies.resolution import policy_in_force
-from weavz.api.errors import Conflict, Gone, NotFound, PolicyViolation, ValidationFailed
+from weavz.api.errors import (
+    NO_SUCH_CONNECTION_IN_ORG,
+    Conflict,
+    Gone,
+    NotFound,
+    PolicyViolation,
+    ValidationFailed,
+)
 
 TOKEN_PREFIX = "cst_"  # noqa: S105 (a prefix, not a secret)
 DEFAULT_TTL_SECONDS = 1800
@@ -39,6 +49,11 @@ class NewSession:
 
     def __repr__(self) -> str:
         return f"NewSession({self.session.id})"
+
+    @property
+    def connect_url(self) -> str:
+        """The hosted page the token opens (built from ``PUBLIC_URL``)."""
+        return f"{settings.PUBLIC_URL}/connect/{self.token}"
 
 
 def new_token() -> str:
@@ -56,10 +71,10 @@ def _check_redirect_uris(org: Organization, uris: dict[str, str | None]) -> None
 
 def _check_reconnect(
     *, org: Organization, piece: Piece, project: Project | None, external_id: str, pk: str
-) -> Connection:
-    connection = Connection.objects.defer("value").filter(org=org, pk=pk).first()
+) -> ConnectionRow:
+    connection = connection_row(org_id=org.id, connection_id=pk)
     if connection is None:
-        raise ValidationFailed({"connectionId": ["No such connection in this organization."]})
+        raise ValidationFailed({"connectionId": [NO_SUCH_CONNECTION_IN_ORG]})
     if (
         connection.piece_id != piece.name
         or connection.external_id != external_id
@@ -79,14 +94,10 @@ def _check_reconnect(
 def _check_no_other_project(
     *, org: Organization, piece: Piece, project: Project | None, external_id: str
 ) -> None:
-    existing = (
-        Connection.objects.filter(org=org, piece=piece, external_id=external_id)
-        .values_list("id", "project_id")
-        .first()
-    )
-    if existing is not None and existing[1] != (project.id if project else None):
+    existing = end_user_connection(org_id=org.id, piece_name=piece.name, external_id=external_id)
+    if existing is not None and existing.project_id != (project.id if project else None):
         raise Conflict(
-            f"End user {external_id!r} already has a {piece.name} connection ({existing[0]}) "
+            f"End user {external_id!r} already has a {piece.name} connection ({existing.id}) "
             "in another project; delete it first or connect them in that project."
         )
 
@@ -114,8 +125,9 @@ def connect_session_create(
     _check_redirect_uris(
         org, {"successRedirectUri": success_redirect_uri, "errorRedirectUri": error_redirect_uri}
     )
-    piece = Piece.objects.get(pk=piece_name)
-    project = Project.objects.get(org=org, pk=project_id) if project_id else None
+    piece = piece_get(piece_name)
+    project = project_get(org_id=org.id, project_id=project_id) if project_id else None
+    assert piece is not None and (project is not None or not project_id)
     reconnect = None
     if connection_id is not None:
         reconnect = _check_reconnect(
@@ -130,7 +142,7 @@ def connect_session_create(
             piece=piece,
             project=project,
             external_id=external_id,
-            connection=reconnect,
+            connection_id=reconnect.id if reconnect else None,
             display_name=display_name or "",
             success_redirect_uri=success_redirect_uri or "",
             error_redirect_uri=error_redirect_uri or "",
@@ -220,11 +232,8 @@ def _store(session: ConnectSession, value: dict[str, Any]) -> Connection:
     target = session.connection
     if target is None:
         # The end user connecting again without a reconnect id replaces their own connection.
-        target = (
-            Connection.objects.select_related("piece")
-            .filter(org_id=session.org_id, piece_id=session.piece_id)
-            .filter(external_id=session.external_id)
-            .first()
+        target = end_user_connection(
+            org_id=session.org_id, piece_name=session.piece_id, external_id=session.external_id
         )
     if target is not None:
         if target.project_id != session.project_id:
