@@ -1,12 +1,16 @@
-"""Input checks and output rendering for ``POST /actions/execute``."""
+"""``POST /actions/execute``: the request body (strict serializers), the call it asks for, and
+the answer's shape (one ``Shape`` each for the execution and its output)."""
 
 import json
 from typing import Any
+from urllib.parse import urlencode
 
 from rest_framework import serializers
 
-from actions.engine import Outcome
-from weavz.api.serializers import StrictSerializer
+from actions.engine import Outcome, Outgoing
+from weavz.api.ids import ID_MAX_LENGTH
+from weavz.api.render import Shape
+from weavz.api.serializers import StrictCharField, StrictSerializer
 from weavz.egress import HOP_BY_HOP
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
@@ -21,15 +25,6 @@ def refused_header(name: str) -> bool:
         or lowered in HOP_BY_HOP
         or lowered.startswith(("proxy-", "weavz-"))
     )
-
-
-class StrictCharField(serializers.CharField):
-    """A string, and only a string: a number or boolean is an error, never converted."""
-
-    def to_internal_value(self, data: Any) -> str:
-        if not isinstance(data, str):
-            self.fail("invalid")
-        return str(super().to_internal_value(data))
 
 
 class HeadersField(serializers.DictField):
@@ -70,11 +65,19 @@ class QueryField(serializers.DictField):
         return clean
 
 
-class HttpRequestInputSerializer(StrictSerializer):
+class HttpRequestInput(StrictSerializer):
+    """The ``http_request`` action: one request to the piece's API, relative to its base URL."""
+
     method = serializers.ChoiceField(choices=METHODS)
-    path = StrictCharField(max_length=2048, trim_whitespace=False)
+    path = StrictCharField(
+        max_length=2048,
+        trim_whitespace=False,
+        help_text="Relative to the piece's base URL; a URL, a scheme or `..` is refused.",
+    )
     query = QueryField(required=False)
-    headers = HeadersField(required=False)
+    headers = HeadersField(
+        required=False, help_text="Authorization, Cookie, Host, Proxy-* and hop-by-hop refused."
+    )
     body = serializers.JSONField(
         required=False,
         allow_null=True,
@@ -83,28 +86,43 @@ class HttpRequestInputSerializer(StrictSerializer):
     )
 
 
-class ExecuteSerializer(StrictSerializer):
+class Execute(StrictSerializer):
+    """Which action of which piece, with which input, and the connection as in resolution."""
+
     pieceName = StrictCharField(max_length=100)
     actionName = serializers.ChoiceField(choices=ACTIONS)
-    input = HttpRequestInputSerializer()
-    connectionId = StrictCharField(required=False, allow_null=True, max_length=40)
+    input = HttpRequestInput()
+    connectionId = StrictCharField(required=False, allow_null=True, max_length=ID_MAX_LENGTH)
     externalId = StrictCharField(
         required=False, allow_null=True, min_length=1, max_length=255, trim_whitespace=False
     )
-    projectId = StrictCharField(required=False, allow_null=True, max_length=40)
+    projectId = StrictCharField(required=False, allow_null=True, max_length=ID_MAX_LENGTH)
 
 
-class OutputSerializer(serializers.Serializer[Any]):
-    status = serializers.IntegerField()
-    headers = serializers.DictField(child=serializers.CharField())
-    body = serializers.JSONField(help_text="Parsed JSON when the upstream sent JSON, else text.")
+def json_bytes(value: Any) -> bytes:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-class ExecutionSerializer(serializers.Serializer[Any]):
-    success = serializers.BooleanField(help_text="Whether the upstream answered 2xx.")
-    output = OutputSerializer()
-    durationMs = serializers.IntegerField()
-    connectionId = serializers.CharField()
+def outgoing(spec: dict[str, Any]) -> Outgoing:
+    """The request a validated ``http_request`` input asks for: a JSON body gets
+    ``Content-Type: application/json`` unless the caller set one."""
+    headers = dict(spec.get("headers") or {})
+    body: bytes | None = None
+    if spec.get("body") is not None:
+        if isinstance(spec["body"], str):
+            body = spec["body"].encode()
+        else:
+            body = json_bytes(spec["body"])
+            if not any(name.lower() == "content-type" for name in headers):
+                headers["Content-Type"] = "application/json"
+    query = spec.get("query") or {}
+    return Outgoing(
+        method=spec["method"],
+        path=spec["path"],
+        query=urlencode([(name, item) for name, items in query.items() for item in items]),
+        headers=headers,
+        body=body,
+    )
 
 
 def render_output_body(outcome: Outcome) -> Any:
@@ -118,17 +136,32 @@ def render_output_body(outcome: Outcome) -> Any:
     return text
 
 
-def render_execution(outcome: Outcome) -> dict[str, Any]:
+def joined_headers(outcome: Outcome) -> dict[str, str]:
+    """The upstream's headers, a repeated one joined with ``, ``."""
     headers: dict[str, str] = {}
     for name, value in outcome.headers:
         headers[name] = f"{headers[name]}, {value}" if name in headers else value
-    return {
-        "success": 200 <= outcome.status < 300,
-        "output": {
-            "status": outcome.status,
-            "headers": headers,
-            "body": render_output_body(outcome),
-        },
-        "durationMs": outcome.duration_ms,
-        "connectionId": outcome.connection_id,
-    }
+    return headers
+
+
+OUTPUT = Shape(
+    "Output",
+    status=("status", serializers.IntegerField()),
+    headers=(joined_headers, serializers.DictField(child=serializers.CharField())),
+    body=(
+        render_output_body,
+        serializers.JSONField(help_text="Parsed JSON when the upstream sent JSON, else text."),
+    ),
+)
+
+EXECUTION = Shape(
+    "Execution",
+    success=(
+        lambda outcome: 200 <= outcome.status < 300,
+        serializers.BooleanField(help_text="Whether the upstream answered 2xx."),
+    ),
+    output=(OUTPUT.render, OUTPUT.serializer()),
+    durationMs=("duration_ms", serializers.IntegerField()),
+    connectionId=("connection_id", serializers.CharField()),
+)
+render_execution = EXECUTION.render

@@ -1,8 +1,6 @@
 """``POST /actions/execute`` and ``/proxy/:pieceName/<path>``: two forms, one engine."""
 
-import json
 from typing import Any, cast
-from urllib.parse import urlencode
 
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
@@ -12,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from actions.engine import Outgoing, Target, call, quote_path
-from actions.serializers import ExecuteSerializer, ExecutionSerializer, render_execution
+from actions.serializers import EXECUTION, Execute, outgoing, render_execution
 from orgs.auth import ApiClient
 from orgs.models import Scope
 from weavz.api.serializers import validated
@@ -28,22 +26,11 @@ class ExecuteView(APIView):
         description="Resolves the connection by the policy rules, decrypts it only now, "
         "injects it as the piece's catalog entry says and calls the provider "
         "(action `http_request`). An upstream non-2xx answers 200 with `success: false`.",
-        request=ExecuteSerializer,
-        responses=ExecutionSerializer,
+        request=Execute,
+        responses=EXECUTION.serializer,
     )
     def post(self, request: Request) -> Response:
-        data = validated(ExecuteSerializer, request.data)
-        spec = data["input"]
-        headers = dict(spec.get("headers") or {})
-        body: bytes | None = None
-        if spec.get("body") is not None:
-            if isinstance(spec["body"], str):
-                body = spec["body"].encode()
-            else:
-                body = json_bytes(spec["body"])
-                if not any(name.lower() == "content-type" for name in headers):
-                    headers["Content-Type"] = "application/json"
-        query = spec.get("query") or {}
+        data = validated(Execute, request.data)
         outcome = call(
             org=cast(ApiClient, request.user).org,
             target=Target(
@@ -52,23 +39,9 @@ class ExecuteView(APIView):
                 external_id=data.get("externalId"),
                 connection_id=data.get("connectionId"),
             ),
-            outgoing=Outgoing(
-                method=spec["method"],
-                path=spec["path"],
-                query=urlencode_multi(query),
-                headers=headers,
-                body=body,
-            ),
+            outgoing=outgoing(data["input"]),
         )
         return Response(render_execution(outcome))
-
-
-def json_bytes(value: Any) -> bytes:
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
-
-
-def urlencode_multi(query: dict[str, list[str]]) -> str:
-    return urlencode([(name, item) for name, items in query.items() for item in items])
 
 
 # Caller headers the proxy never forwards: the API key, ours, and what belongs to the hop.
@@ -109,9 +82,36 @@ _PROXY_SCHEMA = extend_schema(
     "they are; the upstream's status, body and content headers come back (credential values "
     "redacted) with `Weavz-Connection-Id`. The service's own errors carry `Weavz-Error`.",
     parameters=[
-        OpenApiParameter("Weavz-Connection-Id", OpenApiTypes.STR, OpenApiParameter.HEADER),
-        OpenApiParameter("Weavz-External-Id", OpenApiTypes.STR, OpenApiParameter.HEADER),
-        OpenApiParameter("Weavz-Project-Id", OpenApiTypes.STR, OpenApiParameter.HEADER),
+        OpenApiParameter(
+            "Weavz-Connection-Id",
+            OpenApiTypes.STR,
+            OpenApiParameter.HEADER,
+            description="The connection to use (`conn_…`), as `connectionId` in resolution.",
+        ),
+        OpenApiParameter(
+            "Weavz-External-Id",
+            OpenApiTypes.STR,
+            OpenApiParameter.HEADER,
+            description="The end user whose connection to use, as `externalId` in resolution.",
+        ),
+        OpenApiParameter(
+            "Weavz-Project-Id",
+            OpenApiTypes.STR,
+            OpenApiParameter.HEADER,
+            description="The project the call runs in (`proj_…`).",
+        ),
+        OpenApiParameter(
+            "piece_name",
+            {"type": "string", "minLength": 1, "maxLength": 100},
+            OpenApiParameter.PATH,
+            description="The piece's name, e.g. `slack`.",
+        ),
+        OpenApiParameter(
+            "path",
+            OpenApiTypes.STR,
+            OpenApiParameter.PATH,
+            description="The path under the piece's base URL, forwarded as it is.",
+        ),
     ],
     # Any content type passes through; documented as bytes (generated clients send and receive
     # them as they are).

@@ -337,6 +337,8 @@ SPECTACULAR_SETTINGS = {
         "ResolutionSource": "policies.resolution.SOURCES",
         "WebhookDeliveryStatus": "webhooks.models.DeliveryStatus",
         "WebhookEventType": "webhooks.models.SUBSCRIPTIONS",
+        "HttpMethod": "actions.serializers.METHODS",
+        "ActionName": "actions.serializers.ACTIONS",
         "ConnectSessionStatus": "connect.models.SessionStatus",
     },
     "ENUM_GENERATE_CHOICE_DESCRIPTION": False,

@@ -1,6 +1,6 @@
 """Contains all the data models used in inputs/outputs"""
 
-from .action_name_enum import ActionNameEnum
+from .action_name import ActionName
 from .audit_event import AuditEvent
 from .audit_event_metadata import AuditEventMetadata
 from .audit_event_page import AuditEventPage
@@ -20,15 +20,13 @@ from .error_code import ErrorCode
 from .error_envelope import ErrorEnvelope
 from .error_envelope_error import ErrorEnvelopeError
 from .error_envelope_error_details import ErrorEnvelopeErrorDetails
-from .events_enum import EventsEnum
 from .execute_request import ExecuteRequest
 from .execution import Execution
 from .get_connection_include import GetConnectionInclude
+from .http_method import HttpMethod
 from .http_request_input_request import HttpRequestInputRequest
 from .http_request_input_request_headers import HttpRequestInputRequestHeaders
 from .http_request_input_request_query import HttpRequestInputRequestQuery
-from .list_webhook_deliveries_status import ListWebhookDeliveriesStatus
-from .method_enum import MethodEnum
 from .new_connect_session import NewConnectSession
 from .no_auth_value import NoAuthValue
 from .no_auth_value_type import NoAuthValueType
@@ -71,9 +69,10 @@ from .webhook_endpoint import WebhookEndpoint
 from .webhook_endpoint_create_request import WebhookEndpointCreateRequest
 from .webhook_endpoint_page import WebhookEndpointPage
 from .webhook_endpoint_with_secret import WebhookEndpointWithSecret
+from .webhook_event_type import WebhookEventType
 
 __all__ = (
-    "ActionNameEnum",
+    "ActionName",
     "AuditEvent",
     "AuditEventMetadata",
     "AuditEventPage",
@@ -93,15 +92,13 @@ __all__ = (
     "ErrorEnvelope",
     "ErrorEnvelopeError",
     "ErrorEnvelopeErrorDetails",
-    "EventsEnum",
     "ExecuteRequest",
     "Execution",
     "GetConnectionInclude",
+    "HttpMethod",
     "HttpRequestInputRequest",
     "HttpRequestInputRequestHeaders",
     "HttpRequestInputRequestQuery",
-    "ListWebhookDeliveriesStatus",
-    "MethodEnum",
     "NewConnectSession",
     "NoAuthValue",
     "NoAuthValueType",
@@ -144,4 +141,5 @@ __all__ = (
     "WebhookEndpointCreateRequest",
     "WebhookEndpointPage",
     "WebhookEndpointWithSecret",
+    "WebhookEventType",
 )

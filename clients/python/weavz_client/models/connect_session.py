@@ -24,10 +24,10 @@ class ConnectSession:
         piece_name (str):
         external_id (str):
         project_id (None | str):
-        connection_id (None | str):
-        error (None | str):
-        expires_at (datetime.datetime):
-        completed_at (datetime.datetime | None):
+        connection_id (None | str): Once COMPLETED: the connection.
+        error (None | str): Why it FAILED.
+        expires_at (datetime.datetime):  Example: 2025-01-15T10:30:00Z.
+        completed_at (datetime.datetime | None):  Example: 2025-01-15T10:30:00Z.
     """
 
     id: str

@@ -15,20 +15,18 @@ T = TypeVar("T", bound="ConnectSessionCreateRequest")
 
 @_attrs_define
 class ConnectSessionCreateRequest:
-    """The base of every request body: strict JSON types and no undeclared keys.
-
-    A key it does not declare (``displayname``) is an error, not a no-op, and a number where a
-    string is declared (``"displayName": 5``) is ``400`` naming the field, never stored as "5".
+    """Which end user connects which piece (in which project), and where their browser goes
+    afterwards.
 
         Attributes:
-            piece_name (str):
-            external_id (str):
-            project_id (None | str | Unset):
-            connection_id (None | str | Unset):
+            piece_name (str): A piece of the catalog.
+            external_id (str): The end user the connection will belong to.
+            project_id (None | str | Unset): A project of the org.
+            connection_id (None | str | Unset): Reconnect: this end user's connection keeps its id.
             display_name (None | str | Unset):
-            success_redirect_uri (None | str | Unset):
-            error_redirect_uri (None | str | Unset):
-            ttl_seconds (int | Unset):
+            success_redirect_uri (None | str | Unset): One of the org's allowed redirect URIs.
+            error_redirect_uri (None | str | Unset): One of the org's allowed redirect URIs.
+            ttl_seconds (int | Unset):  Default: 1800.
     """
 
     piece_name: str
@@ -38,7 +36,7 @@ class ConnectSessionCreateRequest:
     display_name: None | str | Unset = UNSET
     success_redirect_uri: None | str | Unset = UNSET
     error_redirect_uri: None | str | Unset = UNSET
-    ttl_seconds: int | Unset = UNSET
+    ttl_seconds: int | Unset = 1800
 
     def to_dict(self) -> dict[str, Any]:
         piece_name = self.piece_name

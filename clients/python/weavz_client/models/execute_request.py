@@ -7,7 +7,7 @@ from attrs import define as _attrs_define
 
 from ..types import UNSET, Unset
 
-from ..models.action_name_enum import ActionNameEnum
+from ..models.action_name import ActionName
 from typing import cast
 
 if TYPE_CHECKING:
@@ -19,25 +19,20 @@ T = TypeVar("T", bound="ExecuteRequest")
 
 @_attrs_define
 class ExecuteRequest:
-    """The base of every request body: strict JSON types and no undeclared keys.
+    """Which action of which piece, with which input, and the connection as in resolution.
 
-    A key it does not declare (``displayname``) is an error, not a no-op, and a number where a
-    string is declared (``"displayName": 5``) is ``400`` naming the field, never stored as "5".
-
-        Attributes:
-            piece_name (str):
-            action_name (ActionNameEnum):
-            input_ (HttpRequestInputRequest): The base of every request body: strict JSON types and no undeclared keys.
-
-                A key it does not declare (``displayname``) is an error, not a no-op, and a number where a
-                string is declared (``"displayName": 5``) is ``400`` naming the field, never stored as "5".
-            connection_id (None | str | Unset):
-            external_id (None | str | Unset):
-            project_id (None | str | Unset):
+    Attributes:
+        piece_name (str):
+        action_name (ActionName):
+        input_ (HttpRequestInputRequest): The ``http_request`` action: one request to the piece's API, relative to its
+            base URL.
+        connection_id (None | str | Unset):
+        external_id (None | str | Unset):
+        project_id (None | str | Unset):
     """
 
     piece_name: str
-    action_name: ActionNameEnum
+    action_name: ActionName
     input_: HttpRequestInputRequest
     connection_id: None | str | Unset = UNSET
     external_id: None | str | Unset = UNSET
@@ -93,7 +88,7 @@ class ExecuteRequest:
         d = dict(src_dict)
         piece_name = d.pop("pieceName")
 
-        action_name = ActionNameEnum(d.pop("actionName"))
+        action_name = ActionName(d.pop("actionName"))
 
         input_ = HttpRequestInputRequest.from_dict(d.pop("input"))
 

@@ -7,7 +7,7 @@ from attrs import define as _attrs_define
 
 from ..types import UNSET, Unset
 
-from ..models.method_enum import MethodEnum
+from ..models.http_method import HttpMethod
 
 if TYPE_CHECKING:
     from ..models.http_request_input_request_headers import (
@@ -21,21 +21,18 @@ T = TypeVar("T", bound="HttpRequestInputRequest")
 
 @_attrs_define
 class HttpRequestInputRequest:
-    """The base of every request body: strict JSON types and no undeclared keys.
+    """The ``http_request`` action: one request to the piece's API, relative to its base URL.
 
-    A key it does not declare (``displayname``) is an error, not a no-op, and a number where a
-    string is declared (``"displayName": 5``) is ``400`` naming the field, never stored as "5".
-
-        Attributes:
-            method (MethodEnum):
-            path (str):
-            query (HttpRequestInputRequestQuery | Unset):
-            headers (HttpRequestInputRequestHeaders | Unset):
-            body (Any | Unset): A string is sent as it is; anything else as JSON (application/json); absent or null: no
-                body.
+    Attributes:
+        method (HttpMethod):
+        path (str): Relative to the piece's base URL; a URL, a scheme or `..` is refused.
+        query (HttpRequestInputRequestQuery | Unset):
+        headers (HttpRequestInputRequestHeaders | Unset): Authorization, Cookie, Host, Proxy-* and hop-by-hop refused.
+        body (Any | Unset): A string is sent as it is; anything else as JSON (application/json); absent or null: no
+            body.
     """
 
-    method: MethodEnum
+    method: HttpMethod
     path: str
     query: HttpRequestInputRequestQuery | Unset = UNSET
     headers: HttpRequestInputRequestHeaders | Unset = UNSET
@@ -83,7 +80,7 @@ class HttpRequestInputRequest:
         )  # noqa: PLC0415
 
         d = dict(src_dict)
-        method = MethodEnum(d.pop("method"))
+        method = HttpMethod(d.pop("method"))
 
         path = d.pop("path")
 

@@ -12,6 +12,8 @@ T = TypeVar("T", bound="HttpRequestInputRequestHeaders")
 
 @_attrs_define
 class HttpRequestInputRequestHeaders:
+    """Authorization, Cookie, Host, Proxy-* and hop-by-hop refused."""
+
     additional_properties: dict[str, str] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

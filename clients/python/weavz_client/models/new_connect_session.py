@@ -20,9 +20,9 @@ class NewConnectSession:
     Attributes:
         id (str):
         token (str): Shown once; only its hash is stored.
-        connect_url (str):
+        connect_url (str): The hosted page to send the end user to.
         status (ConnectSessionStatus):
-        expires_at (datetime.datetime):
+        expires_at (datetime.datetime):  Example: 2025-01-15T10:30:00Z.
     """
 
     id: str

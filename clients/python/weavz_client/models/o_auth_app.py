@@ -22,9 +22,9 @@ class OAuthApp:
         piece_name (str):
         client_id (str):
         scopes (list[str]):
-        redirect_uri (str):
-        created_at (datetime.datetime):
-        updated_at (datetime.datetime):
+        redirect_uri (str): This service's callback, to register with the provider.
+        created_at (datetime.datetime):  Example: 2025-01-15T10:30:00Z.
+        updated_at (datetime.datetime):  Example: 2025-01-15T10:30:00Z.
     """
 
     id: str

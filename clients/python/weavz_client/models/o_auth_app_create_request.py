@@ -15,16 +15,13 @@ T = TypeVar("T", bound="OAuthAppCreateRequest")
 
 @_attrs_define
 class OAuthAppCreateRequest:
-    """The base of every request body: strict JSON types and no undeclared keys.
+    """The organization's OAuth client for one piece.
 
-    A key it does not declare (``displayname``) is an error, not a no-op, and a number where a
-    string is declared (``"displayName": 5``) is ``400`` naming the field, never stored as "5".
-
-        Attributes:
-            piece_name (str):
-            client_id (str):
-            client_secret (str):
-            scopes (list[str] | Unset):
+    Attributes:
+        piece_name (str): An OAUTH2 piece of the catalog.
+        client_id (str):
+        client_secret (str): Stored encrypted; never returned.
+        scopes (list[str] | Unset): The OAuth scopes to ask for (default: the piece's).
     """
 
     piece_name: str

@@ -15,15 +15,12 @@ T = TypeVar("T", bound="PatchedOAuthAppUpdateRequest")
 
 @_attrs_define
 class PatchedOAuthAppUpdateRequest:
-    """The base of every request body: strict JSON types and no undeclared keys.
+    """Any of the fields; absent ones are left as they are.
 
-    A key it does not declare (``displayname``) is an error, not a no-op, and a number where a
-    string is declared (``"displayName": 5``) is ``400`` naming the field, never stored as "5".
-
-        Attributes:
-            client_id (str | Unset):
-            client_secret (str | Unset):
-            scopes (list[str] | Unset):
+    Attributes:
+        client_id (str | Unset):
+        client_secret (str | Unset): Stored encrypted; never returned.
+        scopes (list[str] | Unset): The OAuth scopes to ask for (default: the piece's).
     """
 
     client_id: str | Unset = UNSET

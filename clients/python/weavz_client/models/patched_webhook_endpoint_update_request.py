@@ -7,7 +7,7 @@ from attrs import define as _attrs_define
 
 from ..types import UNSET, Unset
 
-from ..models.events_enum import EventsEnum
+from ..models.webhook_event_type import WebhookEventType
 
 
 T = TypeVar("T", bound="PatchedWebhookEndpointUpdateRequest")
@@ -15,19 +15,16 @@ T = TypeVar("T", bound="PatchedWebhookEndpointUpdateRequest")
 
 @_attrs_define
 class PatchedWebhookEndpointUpdateRequest:
-    """The base of every request body: strict JSON types and no undeclared keys.
+    """Any of the fields; absent ones are left as they are.
 
-    A key it does not declare (``displayname``) is an error, not a no-op, and a number where a
-    string is declared (``"displayName": 5``) is ``400`` naming the field, never stored as "5".
-
-        Attributes:
-            url (str | Unset):
-            events (list[EventsEnum] | Unset):
-            enabled (bool | Unset):
+    Attributes:
+        url (str | Unset):
+        events (list[WebhookEventType] | Unset): Event types, or ["*"] for every type.
+        enabled (bool | Unset): `true` re-enables an endpoint a `410` disabled.
     """
 
     url: str | Unset = UNSET
-    events: list[EventsEnum] | Unset = UNSET
+    events: list[WebhookEventType] | Unset = UNSET
     enabled: bool | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
@@ -60,11 +57,11 @@ class PatchedWebhookEndpointUpdateRequest:
         url = d.pop("url", UNSET)
 
         _events = d.pop("events", UNSET)
-        events: list[EventsEnum] | Unset = UNSET
+        events: list[WebhookEventType] | Unset = UNSET
         if _events is not UNSET:
             events = []
             for events_item_data in _events:
-                events_item = EventsEnum(events_item_data)
+                events_item = WebhookEventType(events_item_data)
 
                 events.append(events_item)
 

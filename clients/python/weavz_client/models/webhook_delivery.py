@@ -25,7 +25,7 @@ class WebhookDelivery:
         status (WebhookDeliveryStatus):
         attempts (int):
         last_status_code (int | None):
-        next_attempt_at (datetime.datetime | None):
+        next_attempt_at (datetime.datetime | None):  Example: 2025-01-15T10:30:00Z.
     """
 
     id: str

@@ -7,7 +7,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 
-from ..models.events_enum import EventsEnum
+from ..models.webhook_event_type import WebhookEventType
 import datetime
 
 
@@ -20,15 +20,15 @@ class WebhookEndpoint:
     Attributes:
         id (str):
         url (str):
-        events (list[EventsEnum]):
+        events (list[WebhookEventType]): Event types, or ["*"] for every type.
         enabled (bool):
-        created_at (datetime.datetime):
-        updated_at (datetime.datetime):
+        created_at (datetime.datetime):  Example: 2025-01-15T10:30:00Z.
+        updated_at (datetime.datetime):  Example: 2025-01-15T10:30:00Z.
     """
 
     id: str
     url: str
-    events: list[EventsEnum]
+    events: list[WebhookEventType]
     enabled: bool
     created_at: datetime.datetime
     updated_at: datetime.datetime
@@ -75,7 +75,7 @@ class WebhookEndpoint:
         events = []
         _events = d.pop("events")
         for events_item_data in _events:
-            events_item = EventsEnum(events_item_data)
+            events_item = WebhookEventType(events_item_data)
 
             events.append(events_item)
 

@@ -6,7 +6,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 
 
-from ..models.events_enum import EventsEnum
+from ..models.webhook_event_type import WebhookEventType
 
 
 T = TypeVar("T", bound="WebhookEndpointCreateRequest")
@@ -14,18 +14,15 @@ T = TypeVar("T", bound="WebhookEndpointCreateRequest")
 
 @_attrs_define
 class WebhookEndpointCreateRequest:
-    """The base of every request body: strict JSON types and no undeclared keys.
+    """Where to send which events; the egress rules apply to the URL.
 
-    A key it does not declare (``displayname``) is an error, not a no-op, and a number where a
-    string is declared (``"displayName": 5``) is ``400`` naming the field, never stored as "5".
-
-        Attributes:
-            url (str):
-            events (list[EventsEnum]):
+    Attributes:
+        url (str):
+        events (list[WebhookEventType]): Event types, or ["*"] for every type.
     """
 
     url: str
-    events: list[EventsEnum]
+    events: list[WebhookEventType]
 
     def to_dict(self) -> dict[str, Any]:
         url = self.url
@@ -54,7 +51,7 @@ class WebhookEndpointCreateRequest:
         events = []
         _events = d.pop("events")
         for events_item_data in _events:
-            events_item = EventsEnum(events_item_data)
+            events_item = WebhookEventType(events_item_data)
 
             events.append(events_item)
 

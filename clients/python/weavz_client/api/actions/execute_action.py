@@ -133,12 +133,8 @@ def sync_detailed(
     `success: false`.
 
     Args:
-        body (ExecuteRequest): The base of every request body: strict JSON types and no undeclared
-            keys.
-
-            A key it does not declare (``displayname``) is an error, not a no-op, and a number where a
-            string is declared (``"displayName": 5``) is ``400`` naming the field, never stored as
-            "5".
+        body (ExecuteRequest): Which action of which piece, with which input, and the connection
+            as in resolution.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -171,12 +167,8 @@ def sync(
     `success: false`.
 
     Args:
-        body (ExecuteRequest): The base of every request body: strict JSON types and no undeclared
-            keys.
-
-            A key it does not declare (``displayname``) is an error, not a no-op, and a number where a
-            string is declared (``"displayName": 5``) is ``400`` naming the field, never stored as
-            "5".
+        body (ExecuteRequest): Which action of which piece, with which input, and the connection
+            as in resolution.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -204,12 +196,8 @@ async def asyncio_detailed(
     `success: false`.
 
     Args:
-        body (ExecuteRequest): The base of every request body: strict JSON types and no undeclared
-            keys.
-
-            A key it does not declare (``displayname``) is an error, not a no-op, and a number where a
-            string is declared (``"displayName": 5``) is ``400`` naming the field, never stored as
-            "5".
+        body (ExecuteRequest): Which action of which piece, with which input, and the connection
+            as in resolution.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -240,12 +228,8 @@ async def asyncio(
     `success: false`.
 
     Args:
-        body (ExecuteRequest): The base of every request body: strict JSON types and no undeclared
-            keys.
-
-            A key it does not declare (``displayname``) is an error, not a no-op, and a number where a
-            string is declared (``"displayName": 5``) is ``400`` naming the field, never stored as
-            "5".
+        body (ExecuteRequest): Which action of which piece, with which input, and the connection
+            as in resolution.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -126,7 +126,7 @@ def sync_detailed(
     session again is harmless; any other status is 409.
 
     Args:
-        id (str):
+        id (str):  Example: cs_01jh6x3k5bf4jr0q8z6g9m2c7d.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -158,7 +158,7 @@ def sync(
     session again is harmless; any other status is 409.
 
     Args:
-        id (str):
+        id (str):  Example: cs_01jh6x3k5bf4jr0q8z6g9m2c7d.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -185,7 +185,7 @@ async def asyncio_detailed(
     session again is harmless; any other status is 409.
 
     Args:
-        id (str):
+        id (str):  Example: cs_01jh6x3k5bf4jr0q8z6g9m2c7d.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -215,7 +215,7 @@ async def asyncio(
     session again is harmless; any other status is 409.
 
     Args:
-        id (str):
+        id (str):  Example: cs_01jh6x3k5bf4jr0q8z6g9m2c7d.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -133,12 +133,9 @@ def sync_detailed(
     the piece; redirect URIs must be on the organization's allow-list.
 
     Args:
-        body (ConnectSessionCreateRequest): The base of every request body: strict JSON types and
-            no undeclared keys.
-
-            A key it does not declare (``displayname``) is an error, not a no-op, and a number where a
-            string is declared (``"displayName": 5``) is ``400`` naming the field, never stored as
-            "5".
+        body (ConnectSessionCreateRequest): Which end user connects which piece (in which
+            project), and where their browser goes
+            afterwards.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -171,12 +168,9 @@ def sync(
     the piece; redirect URIs must be on the organization's allow-list.
 
     Args:
-        body (ConnectSessionCreateRequest): The base of every request body: strict JSON types and
-            no undeclared keys.
-
-            A key it does not declare (``displayname``) is an error, not a no-op, and a number where a
-            string is declared (``"displayName": 5``) is ``400`` naming the field, never stored as
-            "5".
+        body (ConnectSessionCreateRequest): Which end user connects which piece (in which
+            project), and where their browser goes
+            afterwards.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -204,12 +198,9 @@ async def asyncio_detailed(
     the piece; redirect URIs must be on the organization's allow-list.
 
     Args:
-        body (ConnectSessionCreateRequest): The base of every request body: strict JSON types and
-            no undeclared keys.
-
-            A key it does not declare (``displayname``) is an error, not a no-op, and a number where a
-            string is declared (``"displayName": 5``) is ``400`` naming the field, never stored as
-            "5".
+        body (ConnectSessionCreateRequest): Which end user connects which piece (in which
+            project), and where their browser goes
+            afterwards.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -240,12 +231,9 @@ async def asyncio(
     the piece; redirect URIs must be on the organization's allow-list.
 
     Args:
-        body (ConnectSessionCreateRequest): The base of every request body: strict JSON types and
-            no undeclared keys.
-
-            A key it does not declare (``displayname``) is an error, not a no-op, and a number where a
-            string is declared (``"displayName": 5``) is ``400`` naming the field, never stored as
-            "5".
+        body (ConnectSessionCreateRequest): Which end user connects which piece (in which
+            project), and where their browser goes
+            afterwards.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -129,7 +129,7 @@ def sync_detailed(
     cannot be refreshed (not OAuth2, no refresh token, token URL or client credentials) is 409.
 
     Args:
-        id (str):
+        id (str):  Example: conn_01jh6x3k5bf4jr0q8z6g9m2c7d.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -164,7 +164,7 @@ def sync(
     cannot be refreshed (not OAuth2, no refresh token, token URL or client credentials) is 409.
 
     Args:
-        id (str):
+        id (str):  Example: conn_01jh6x3k5bf4jr0q8z6g9m2c7d.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -194,7 +194,7 @@ async def asyncio_detailed(
     cannot be refreshed (not OAuth2, no refresh token, token URL or client credentials) is 409.
 
     Args:
-        id (str):
+        id (str):  Example: conn_01jh6x3k5bf4jr0q8z6g9m2c7d.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -227,7 +227,7 @@ async def asyncio(
     cannot be refreshed (not OAuth2, no refresh token, token URL or client credentials) is 409.
 
     Args:
-        id (str):
+        id (str):  Example: conn_01jh6x3k5bf4jr0q8z6g9m2c7d.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

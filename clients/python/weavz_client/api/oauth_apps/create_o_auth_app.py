@@ -132,12 +132,7 @@ def sync_detailed(
     returned; `redirectUri` is this service's callback.
 
     Args:
-        body (OAuthAppCreateRequest): The base of every request body: strict JSON types and no
-            undeclared keys.
-
-            A key it does not declare (``displayname``) is an error, not a no-op, and a number where a
-            string is declared (``"displayName": 5``) is ``400`` naming the field, never stored as
-            "5".
+        body (OAuthAppCreateRequest): The organization's OAuth client for one piece.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -169,12 +164,7 @@ def sync(
     returned; `redirectUri` is this service's callback.
 
     Args:
-        body (OAuthAppCreateRequest): The base of every request body: strict JSON types and no
-            undeclared keys.
-
-            A key it does not declare (``displayname``) is an error, not a no-op, and a number where a
-            string is declared (``"displayName": 5``) is ``400`` naming the field, never stored as
-            "5".
+        body (OAuthAppCreateRequest): The organization's OAuth client for one piece.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -201,12 +191,7 @@ async def asyncio_detailed(
     returned; `redirectUri` is this service's callback.
 
     Args:
-        body (OAuthAppCreateRequest): The base of every request body: strict JSON types and no
-            undeclared keys.
-
-            A key it does not declare (``displayname``) is an error, not a no-op, and a number where a
-            string is declared (``"displayName": 5``) is ``400`` naming the field, never stored as
-            "5".
+        body (OAuthAppCreateRequest): The organization's OAuth client for one piece.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -236,12 +221,7 @@ async def asyncio(
     returned; `redirectUri` is this service's callback.
 
     Args:
-        body (OAuthAppCreateRequest): The base of every request body: strict JSON types and no
-            undeclared keys.
-
-            A key it does not declare (``displayname``) is an error, not a no-op, and a number where a
-            string is declared (``"displayName": 5``) is ``400`` naming the field, never stored as
-            "5".
+        body (OAuthAppCreateRequest): The organization's OAuth client for one piece.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

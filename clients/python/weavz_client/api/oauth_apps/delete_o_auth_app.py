@@ -124,7 +124,7 @@ def sync_detailed(
     fails.
 
     Args:
-        id (str):
+        id (str):  Example: oapp_01jh6x3k5bf4jr0q8z6g9m2c7d.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -156,7 +156,7 @@ def sync(
     fails.
 
     Args:
-        id (str):
+        id (str):  Example: oapp_01jh6x3k5bf4jr0q8z6g9m2c7d.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -183,7 +183,7 @@ async def asyncio_detailed(
     fails.
 
     Args:
-        id (str):
+        id (str):  Example: oapp_01jh6x3k5bf4jr0q8z6g9m2c7d.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -213,7 +213,7 @@ async def asyncio(
     fails.
 
     Args:
-        id (str):
+        id (str):  Example: oapp_01jh6x3k5bf4jr0q8z6g9m2c7d.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -125,7 +125,7 @@ def sync_detailed(
      One OAuth app; the client secret is write-only.
 
     Args:
-        id (str):
+        id (str):  Example: oapp_01jh6x3k5bf4jr0q8z6g9m2c7d.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -156,7 +156,7 @@ def sync(
      One OAuth app; the client secret is write-only.
 
     Args:
-        id (str):
+        id (str):  Example: oapp_01jh6x3k5bf4jr0q8z6g9m2c7d.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -182,7 +182,7 @@ async def asyncio_detailed(
      One OAuth app; the client secret is write-only.
 
     Args:
-        id (str):
+        id (str):  Example: oapp_01jh6x3k5bf4jr0q8z6g9m2c7d.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -211,7 +211,7 @@ async def asyncio(
      One OAuth app; the client secret is write-only.
 
     Args:
-        id (str):
+        id (str):  Example: oapp_01jh6x3k5bf4jr0q8z6g9m2c7d.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -138,13 +138,9 @@ def sync_detailed(
      Any of `clientId`, `clientSecret`, `scopes`.
 
     Args:
-        id (str):
-        body (PatchedOAuthAppUpdateRequest | Unset): The base of every request body: strict JSON
-            types and no undeclared keys.
-
-            A key it does not declare (``displayname``) is an error, not a no-op, and a number where a
-            string is declared (``"displayName": 5``) is ``400`` naming the field, never stored as
-            "5".
+        id (str):  Example: oapp_01jh6x3k5bf4jr0q8z6g9m2c7d.
+        body (PatchedOAuthAppUpdateRequest | Unset): Any of the fields; absent ones are left as
+            they are.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -177,13 +173,9 @@ def sync(
      Any of `clientId`, `clientSecret`, `scopes`.
 
     Args:
-        id (str):
-        body (PatchedOAuthAppUpdateRequest | Unset): The base of every request body: strict JSON
-            types and no undeclared keys.
-
-            A key it does not declare (``displayname``) is an error, not a no-op, and a number where a
-            string is declared (``"displayName": 5``) is ``400`` naming the field, never stored as
-            "5".
+        id (str):  Example: oapp_01jh6x3k5bf4jr0q8z6g9m2c7d.
+        body (PatchedOAuthAppUpdateRequest | Unset): Any of the fields; absent ones are left as
+            they are.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -211,13 +203,9 @@ async def asyncio_detailed(
      Any of `clientId`, `clientSecret`, `scopes`.
 
     Args:
-        id (str):
-        body (PatchedOAuthAppUpdateRequest | Unset): The base of every request body: strict JSON
-            types and no undeclared keys.
-
-            A key it does not declare (``displayname``) is an error, not a no-op, and a number where a
-            string is declared (``"displayName": 5``) is ``400`` naming the field, never stored as
-            "5".
+        id (str):  Example: oapp_01jh6x3k5bf4jr0q8z6g9m2c7d.
+        body (PatchedOAuthAppUpdateRequest | Unset): Any of the fields; absent ones are left as
+            they are.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -248,13 +236,9 @@ async def asyncio(
      Any of `clientId`, `clientSecret`, `scopes`.
 
     Args:
-        id (str):
-        body (PatchedOAuthAppUpdateRequest | Unset): The base of every request body: strict JSON
-            types and no undeclared keys.
-
-            A key it does not declare (``displayname``) is an error, not a no-op, and a number where a
-            string is declared (``"displayName": 5``) is ``400`` naming the field, never stored as
-            "5".
+        id (str):  Example: oapp_01jh6x3k5bf4jr0q8z6g9m2c7d.
+        body (PatchedOAuthAppUpdateRequest | Unset): Any of the fields; absent ones are left as
+            they are.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -132,12 +132,8 @@ def sync_detailed(
     signing secret (`whsec_…`), shown this once.
 
     Args:
-        body (WebhookEndpointCreateRequest): The base of every request body: strict JSON types and
-            no undeclared keys.
-
-            A key it does not declare (``displayname``) is an error, not a no-op, and a number where a
-            string is declared (``"displayName": 5``) is ``400`` naming the field, never stored as
-            "5".
+        body (WebhookEndpointCreateRequest): Where to send which events; the egress rules apply to
+            the URL.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -169,12 +165,8 @@ def sync(
     signing secret (`whsec_…`), shown this once.
 
     Args:
-        body (WebhookEndpointCreateRequest): The base of every request body: strict JSON types and
-            no undeclared keys.
-
-            A key it does not declare (``displayname``) is an error, not a no-op, and a number where a
-            string is declared (``"displayName": 5``) is ``400`` naming the field, never stored as
-            "5".
+        body (WebhookEndpointCreateRequest): Where to send which events; the egress rules apply to
+            the URL.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -201,12 +193,8 @@ async def asyncio_detailed(
     signing secret (`whsec_…`), shown this once.
 
     Args:
-        body (WebhookEndpointCreateRequest): The base of every request body: strict JSON types and
-            no undeclared keys.
-
-            A key it does not declare (``displayname``) is an error, not a no-op, and a number where a
-            string is declared (``"displayName": 5``) is ``400`` naming the field, never stored as
-            "5".
+        body (WebhookEndpointCreateRequest): Where to send which events; the egress rules apply to
+            the URL.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -236,12 +224,8 @@ async def asyncio(
     signing secret (`whsec_…`), shown this once.
 
     Args:
-        body (WebhookEndpointCreateRequest): The base of every request body: strict JSON types and
-            no undeclared keys.
-
-            A key it does not declare (``displayname``) is an error, not a no-op, and a number where a
-            string is declared (``"displayName": 5``) is ``400`` naming the field, never stored as
-            "5".
+        body (WebhookEndpointCreateRequest): Where to send which events; the egress rules apply to
+            the URL.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

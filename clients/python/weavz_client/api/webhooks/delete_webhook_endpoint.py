@@ -123,7 +123,7 @@ def sync_detailed(
      Permanent; its pending deliveries are never sent.
 
     Args:
-        id (str):
+        id (str):  Example: whe_01jh6x3k5bf4jr0q8z6g9m2c7d.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -154,7 +154,7 @@ def sync(
      Permanent; its pending deliveries are never sent.
 
     Args:
-        id (str):
+        id (str):  Example: whe_01jh6x3k5bf4jr0q8z6g9m2c7d.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -180,7 +180,7 @@ async def asyncio_detailed(
      Permanent; its pending deliveries are never sent.
 
     Args:
-        id (str):
+        id (str):  Example: whe_01jh6x3k5bf4jr0q8z6g9m2c7d.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -209,7 +209,7 @@ async def asyncio(
      Permanent; its pending deliveries are never sent.
 
     Args:
-        id (str):
+        id (str):  Example: whe_01jh6x3k5bf4jr0q8z6g9m2c7d.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

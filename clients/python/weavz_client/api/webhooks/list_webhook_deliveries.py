@@ -9,8 +9,8 @@ from ...types import Response, UNSET
 from ... import errors
 
 from ...models.error_envelope import ErrorEnvelope
-from ...models.list_webhook_deliveries_status import ListWebhookDeliveriesStatus
 from ...models.webhook_delivery_page import WebhookDeliveryPage
+from ...models.webhook_delivery_status import WebhookDeliveryStatus
 from ...types import Unset
 
 
@@ -19,7 +19,7 @@ def _get_kwargs(
     *,
     cursor: str | Unset = UNSET,
     limit: int | Unset = 50,
-    status: ListWebhookDeliveriesStatus | Unset = UNSET,
+    status: WebhookDeliveryStatus | Unset = UNSET,
 ) -> dict[str, Any]:
     params: dict[str, Any] = {}
 
@@ -142,17 +142,17 @@ def sync_detailed(
     client: AuthenticatedClient,
     cursor: str | Unset = UNSET,
     limit: int | Unset = 50,
-    status: ListWebhookDeliveriesStatus | Unset = UNSET,
+    status: WebhookDeliveryStatus | Unset = UNSET,
 ) -> Response[ErrorEnvelope | WebhookDeliveryPage]:
     """List an endpoint's deliveries
 
-     Newest first, with their attempt counts and next attempt.
+     Newest first, with their attempt counts and next attempt; filter by `status`.
 
     Args:
-        id (str):
+        id (str):  Example: whe_01jh6x3k5bf4jr0q8z6g9m2c7d.
         cursor (str | Unset):
         limit (int | Unset):  Default: 50.
-        status (ListWebhookDeliveriesStatus | Unset):
+        status (WebhookDeliveryStatus | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -182,17 +182,17 @@ def sync(
     client: AuthenticatedClient,
     cursor: str | Unset = UNSET,
     limit: int | Unset = 50,
-    status: ListWebhookDeliveriesStatus | Unset = UNSET,
+    status: WebhookDeliveryStatus | Unset = UNSET,
 ) -> ErrorEnvelope | WebhookDeliveryPage | None:
     """List an endpoint's deliveries
 
-     Newest first, with their attempt counts and next attempt.
+     Newest first, with their attempt counts and next attempt; filter by `status`.
 
     Args:
-        id (str):
+        id (str):  Example: whe_01jh6x3k5bf4jr0q8z6g9m2c7d.
         cursor (str | Unset):
         limit (int | Unset):  Default: 50.
-        status (ListWebhookDeliveriesStatus | Unset):
+        status (WebhookDeliveryStatus | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -217,17 +217,17 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     cursor: str | Unset = UNSET,
     limit: int | Unset = 50,
-    status: ListWebhookDeliveriesStatus | Unset = UNSET,
+    status: WebhookDeliveryStatus | Unset = UNSET,
 ) -> Response[ErrorEnvelope | WebhookDeliveryPage]:
     """List an endpoint's deliveries
 
-     Newest first, with their attempt counts and next attempt.
+     Newest first, with their attempt counts and next attempt; filter by `status`.
 
     Args:
-        id (str):
+        id (str):  Example: whe_01jh6x3k5bf4jr0q8z6g9m2c7d.
         cursor (str | Unset):
         limit (int | Unset):  Default: 50.
-        status (ListWebhookDeliveriesStatus | Unset):
+        status (WebhookDeliveryStatus | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -255,17 +255,17 @@ async def asyncio(
     client: AuthenticatedClient,
     cursor: str | Unset = UNSET,
     limit: int | Unset = 50,
-    status: ListWebhookDeliveriesStatus | Unset = UNSET,
+    status: WebhookDeliveryStatus | Unset = UNSET,
 ) -> ErrorEnvelope | WebhookDeliveryPage | None:
     """List an endpoint's deliveries
 
-     Newest first, with their attempt counts and next attempt.
+     Newest first, with their attempt counts and next attempt; filter by `status`.
 
     Args:
-        id (str):
+        id (str):  Example: whe_01jh6x3k5bf4jr0q8z6g9m2c7d.
         cursor (str | Unset):
         limit (int | Unset):  Default: 50.
-        status (ListWebhookDeliveriesStatus | Unset):
+        status (WebhookDeliveryStatus | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

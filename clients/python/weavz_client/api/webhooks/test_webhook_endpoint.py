@@ -126,7 +126,7 @@ def sync_detailed(
     CONFLICT`.
 
     Args:
-        id (str):
+        id (str):  Example: whe_01jh6x3k5bf4jr0q8z6g9m2c7d.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -158,7 +158,7 @@ def sync(
     CONFLICT`.
 
     Args:
-        id (str):
+        id (str):  Example: whe_01jh6x3k5bf4jr0q8z6g9m2c7d.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -185,7 +185,7 @@ async def asyncio_detailed(
     CONFLICT`.
 
     Args:
-        id (str):
+        id (str):  Example: whe_01jh6x3k5bf4jr0q8z6g9m2c7d.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -215,7 +215,7 @@ async def asyncio(
     CONFLICT`.
 
     Args:
-        id (str):
+        id (str):  Example: whe_01jh6x3k5bf4jr0q8z6g9m2c7d.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

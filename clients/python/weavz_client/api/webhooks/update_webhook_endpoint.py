@@ -140,13 +140,9 @@ def sync_detailed(
      Any of `url`, `events`, `enabled` (`true` re-enables an endpoint a `410` disabled).
 
     Args:
-        id (str):
-        body (PatchedWebhookEndpointUpdateRequest | Unset): The base of every request body: strict
-            JSON types and no undeclared keys.
-
-            A key it does not declare (``displayname``) is an error, not a no-op, and a number where a
-            string is declared (``"displayName": 5``) is ``400`` naming the field, never stored as
-            "5".
+        id (str):  Example: whe_01jh6x3k5bf4jr0q8z6g9m2c7d.
+        body (PatchedWebhookEndpointUpdateRequest | Unset): Any of the fields; absent ones are
+            left as they are.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -179,13 +175,9 @@ def sync(
      Any of `url`, `events`, `enabled` (`true` re-enables an endpoint a `410` disabled).
 
     Args:
-        id (str):
-        body (PatchedWebhookEndpointUpdateRequest | Unset): The base of every request body: strict
-            JSON types and no undeclared keys.
-
-            A key it does not declare (``displayname``) is an error, not a no-op, and a number where a
-            string is declared (``"displayName": 5``) is ``400`` naming the field, never stored as
-            "5".
+        id (str):  Example: whe_01jh6x3k5bf4jr0q8z6g9m2c7d.
+        body (PatchedWebhookEndpointUpdateRequest | Unset): Any of the fields; absent ones are
+            left as they are.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -213,13 +205,9 @@ async def asyncio_detailed(
      Any of `url`, `events`, `enabled` (`true` re-enables an endpoint a `410` disabled).
 
     Args:
-        id (str):
-        body (PatchedWebhookEndpointUpdateRequest | Unset): The base of every request body: strict
-            JSON types and no undeclared keys.
-
-            A key it does not declare (``displayname``) is an error, not a no-op, and a number where a
-            string is declared (``"displayName": 5``) is ``400`` naming the field, never stored as
-            "5".
+        id (str):  Example: whe_01jh6x3k5bf4jr0q8z6g9m2c7d.
+        body (PatchedWebhookEndpointUpdateRequest | Unset): Any of the fields; absent ones are
+            left as they are.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -250,13 +238,9 @@ async def asyncio(
      Any of `url`, `events`, `enabled` (`true` re-enables an endpoint a `410` disabled).
 
     Args:
-        id (str):
-        body (PatchedWebhookEndpointUpdateRequest | Unset): The base of every request body: strict
-            JSON types and no undeclared keys.
-
-            A key it does not declare (``displayname``) is an error, not a no-op, and a number where a
-            string is declared (``"displayName": 5``) is ``400`` naming the field, never stored as
-            "5".
+        id (str):  Example: whe_01jh6x3k5bf4jr0q8z6g9m2c7d.
+        body (PatchedWebhookEndpointUpdateRequest | Unset): Any of the fields; absent ones are
+            left as they are.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

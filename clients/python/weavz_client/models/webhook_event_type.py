@@ -1,7 +1,7 @@
 from enum import StrEnum
 
 
-class EventsEnum(StrEnum):
+class WebhookEventType(StrEnum):
     CONNECTION_CREATED = "connection.created"
     CONNECTION_DELETED = "connection.deleted"
     CONNECTION_REFRESH_FAILED = "connection.refresh_failed"

@@ -1,7 +1,7 @@
 from enum import StrEnum
 
 
-class ActionNameEnum(StrEnum):
+class ActionName(StrEnum):
     HTTP_REQUEST = "http_request"
 
     def __str__(self) -> str:

@@ -1,7 +1,7 @@
 from enum import StrEnum
 
 
-class MethodEnum(StrEnum):
+class HttpMethod(StrEnum):
     DELETE = "DELETE"
     GET = "GET"
     HEAD = "HEAD"
