@@ -9,19 +9,18 @@ from typing import Any
 
 from django.contrib import admin
 from django.db import models
-from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
 
 from connect.models import AllowedRedirectUri, ConnectSession
 from connect.selectors import session_status
 from connect.services import redirect_uri_add, redirect_uri_remove
-from orgs.admin import adopt
+from orgs.admin import DeletesThroughServiceAdmin, ReadOnlyAdmin, adopt
 from orgs.audit import admin_actor
 
 
 @admin.register(AllowedRedirectUri)
-class AllowedRedirectUriAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class AllowedRedirectUriAdmin(DeletesThroughServiceAdmin):
     list_display = ["uri", "org", "created_at"]
     list_filter = ["org"]
     search_fields = ["uri", "=org__id"]
@@ -43,16 +42,12 @@ class AllowedRedirectUriAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         saved = redirect_uri_add(org=obj.org, uri=obj.uri, actor=admin_actor(request))
         adopt(obj, saved)
 
-    def delete_model(self, request: HttpRequest, obj: AllowedRedirectUri) -> None:
-        redirect_uri_remove(allowed=obj, actor=admin_actor(request))
-
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[AllowedRedirectUri]) -> None:
-        for allowed in queryset:
-            redirect_uri_remove(allowed=allowed, actor=admin_actor(request))
+    def delete_through_service(self, obj: AllowedRedirectUri, actor: str) -> None:
+        redirect_uri_remove(allowed=obj, actor=actor)
 
 
 @admin.register(ConnectSession)
-class ConnectSessionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ConnectSessionAdmin(ReadOnlyAdmin):
     """Read-only: sessions are made through the API and completed by end users."""
 
     list_display = ["id", "piece", "external_id", "org", "shown_status", "expires_at"]
@@ -82,12 +77,3 @@ class ConnectSessionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     @admin.display(description="Status")
     def shown_status(self, session: ConnectSession) -> str:
         return session_status(session)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

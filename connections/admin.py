@@ -20,7 +20,7 @@ from connections.forms import ConnectionForm, PieceForm
 from connections.models import Connection, ConnectionStatus, Piece
 from connections.services import connection_create, connection_delete, connection_update
 from connections.values import VALUE_TYPES
-from orgs.admin import ConflictAsMessageAdmin, OrganizationAdmin, adopt
+from orgs.admin import ConflictAsMessageAdmin, DeletesThroughServiceAdmin, OrganizationAdmin, adopt
 from orgs.audit import admin_actor, audit_record
 
 
@@ -107,7 +107,7 @@ class ValueTypeFilter(admin.SimpleListFilter):
 
 
 @admin.register(Connection)
-class ConnectionAdmin(ConflictAsMessageAdmin):
+class ConnectionAdmin(DeletesThroughServiceAdmin, ConflictAsMessageAdmin):
     form = ConnectionForm
     list_display = [
         "display_name",
@@ -225,12 +225,8 @@ class ConnectionAdmin(ConflictAsMessageAdmin):
         )
         adopt(obj, updated)
 
-    def delete_model(self, request: HttpRequest, obj: Connection) -> None:
-        connection_delete(connection=obj, actor=admin_actor(request))
-
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Connection]) -> None:
-        for connection in queryset:
-            connection_delete(connection=connection, actor=admin_actor(request))
+    def delete_through_service(self, obj: Connection, actor: str) -> None:
+        connection_delete(connection=obj, actor=actor)
 
     def _set_status(
         self, request: HttpRequest, queryset: QuerySet[Connection], status: ConnectionStatus

@@ -9,7 +9,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
-from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
 
@@ -22,7 +21,7 @@ from oauth.services import (
     oauth_app_update,
     redirect_uri,
 )
-from orgs.admin import ConflictAsMessageAdmin, adopt
+from orgs.admin import ConflictAsMessageAdmin, DeletesThroughServiceAdmin, adopt
 from orgs.audit import admin_actor
 
 
@@ -65,7 +64,7 @@ class OAuthAppForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 @admin.register(OAuthApp)
-class OAuthAppAdmin(ConflictAsMessageAdmin):
+class OAuthAppAdmin(DeletesThroughServiceAdmin, ConflictAsMessageAdmin):
     form = OAuthAppForm
     list_display = ["piece", "id", "org", "client_id", "updated_at"]
     list_filter = ["org", "piece"]
@@ -130,9 +129,5 @@ class OAuthAppAdmin(ConflictAsMessageAdmin):
         )
         adopt(obj, updated)
 
-    def delete_model(self, request: HttpRequest, obj: OAuthApp) -> None:
-        oauth_app_delete(app=obj, actor=admin_actor(request))
-
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[OAuthApp]) -> None:
-        for app in queryset:
-            oauth_app_delete(app=app, actor=admin_actor(request))
+    def delete_through_service(self, obj: OAuthApp, actor: str) -> None:
+        oauth_app_delete(app=obj, actor=actor)

@@ -58,6 +58,49 @@ class ConflictAsMessageAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             return HttpResponseRedirect(request.get_full_path())
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Viewable only: nothing is added, changed or deleted here, not even by superusers (the
+    rows are made elsewhere: the API, end users, the job engine)."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class ReadOnlyInline(admin.TabularInline):  # type: ignore[type-arg]
+    """Rows shown beside their parent, never added or changed there."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class DeletesThroughServiceAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """A delete, of one object or of a selection, is one call of the app's delete service per
+    object, so it is checked and audited exactly like the API's."""
+
+    def delete_through_service(self, obj: Any, actor: str) -> None:
+        raise NotImplementedError
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        self.delete_through_service(obj, admin_actor(request))
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        actor = admin_actor(request)
+        for obj in queryset:
+            self.delete_through_service(obj, actor)
+
+
 def audit_change(request: HttpRequest, obj: Any, action: str, fields: list[str]) -> None:
     if fields:
         audit_record(
@@ -78,7 +121,7 @@ class ProjectInline(admin.TabularInline):  # type: ignore[type-arg]
     show_change_link = True
 
 
-class ApiKeyInline(admin.TabularInline):  # type: ignore[type-arg]
+class ApiKeyInline(ReadOnlyInline):
     """Read-only: keys are made on the API key add page (which shows the secret once)."""
 
     model = ApiKey
@@ -91,16 +134,8 @@ class ApiKeyInline(admin.TabularInline):  # type: ignore[type-arg]
         "expires_at",
         "revoked_at",
     )
-    extra = 0
-    can_delete = False
     show_change_link = True
     verbose_name_plural = "API keys (read-only; add one from the API keys page)"
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     @admin.display(description="Scopes")
     def scope_list(self, key: ApiKey) -> str:
@@ -358,7 +393,7 @@ class ApiKeyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class AuditEventAdmin(ReadOnlyAdmin):
     """Append-only: no add, change or delete, not even for superusers."""
 
     list_display = ["created_at", "action", "actor", "target_id", "org", "metadata_summary"]
@@ -378,15 +413,6 @@ class AuditEventAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     )
     show_full_result_count = False
     actions = None
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     @admin.display(description="Metadata")
     def metadata_summary(self, event: AuditEvent) -> str:

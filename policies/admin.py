@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
 
-from orgs.admin import adopt
+from orgs.admin import DeletesThroughServiceAdmin, adopt
 from orgs.audit import admin_actor
 from policies.forms import PolicyForm
 from policies.models import ConnectionPolicy
@@ -17,7 +16,7 @@ from policies.services import policy_delete, policy_put
 
 
 @admin.register(ConnectionPolicy)
-class ConnectionPolicyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ConnectionPolicyAdmin(DeletesThroughServiceAdmin):
     form = PolicyForm
     list_display = ["piece", "type", "org", "scope", "connection", "updated_at"]
     list_filter = ["org", "piece", "type"]
@@ -55,9 +54,5 @@ class ConnectionPolicyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         )
         adopt(obj, saved)
 
-    def delete_model(self, request: HttpRequest, obj: ConnectionPolicy) -> None:
-        policy_delete(policy=obj, actor=admin_actor(request))
-
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[ConnectionPolicy]) -> None:
-        for policy in queryset:
-            policy_delete(policy=policy, actor=admin_actor(request))
+    def delete_through_service(self, obj: ConnectionPolicy, actor: str) -> None:
+        policy_delete(policy=obj, actor=actor)

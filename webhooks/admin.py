@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from connections.fields import Sealed
-from orgs.admin import adopt
+from orgs.admin import DeletesThroughServiceAdmin, ReadOnlyAdmin, ReadOnlyInline, adopt
 from orgs.audit import admin_actor
 from weavz.api.errors import ApiError
 from webhooks.forms import WebhookEndpointForm
@@ -79,7 +79,7 @@ def _queue_each(
 
 
 @admin.register(WebhookEndpoint)
-class WebhookEndpointAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class WebhookEndpointAdmin(DeletesThroughServiceAdmin):
     form = WebhookEndpointForm
     list_display = ["url", "id", "org", "event_list", "enabled", "created_at"]
     list_filter = ["enabled", "org"]
@@ -168,12 +168,8 @@ class WebhookEndpointAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             self, request, "Webhook endpoint created", getattr(request, _NEW_SECRETS_ATTR)
         )
 
-    def delete_model(self, request: HttpRequest, obj: WebhookEndpoint) -> None:
-        endpoint_delete(endpoint=obj, actor=admin_actor(request))
-
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[WebhookEndpoint]) -> None:
-        for endpoint in queryset:
-            endpoint_delete(endpoint=endpoint, actor=admin_actor(request))
+    def delete_through_service(self, obj: WebhookEndpoint, actor: str) -> None:
+        endpoint_delete(endpoint=obj, actor=actor)
 
     @admin.action(
         description="Rotate the signing secret of selected endpoints", permissions=["change"]
@@ -195,21 +191,13 @@ class WebhookEndpointAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         _queue_each(self, request, queryset, ping, "test ping(s)")
 
 
-class WebhookAttemptInline(admin.TabularInline):  # type: ignore[type-arg]
+class WebhookAttemptInline(ReadOnlyInline):
     model = WebhookAttempt
     fields = readonly_fields = ("number", "created_at", "status_code", "error", "duration_ms")
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(WebhookDelivery)
-class WebhookDeliveryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class WebhookDeliveryAdmin(ReadOnlyAdmin):
     """Read-only, like the audit log; the one change is a retry, through the service."""
 
     list_display = [
@@ -241,15 +229,6 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         "created_at",
         "payload",
     )
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def has_retry_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("webhooks.change_webhookdelivery")
