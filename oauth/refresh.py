@@ -377,6 +377,17 @@ def _store(
 
 
 @transaction.atomic
+def _audit_failure(conn: Connection, *, actor: str, metadata: dict[str, Any]) -> None:
+    """``connection.refresh_failed`` (also a webhook event): why, and whether it is final."""
+    audit_record(
+        org_id=conn.org_id,
+        action="connection.refresh_failed",
+        actor=actor,
+        target_id=conn.id,
+        metadata=metadata,
+    )
+
+
 def _rejected(
     pk: str, *, now: datetime, sent_refresh_token: str, error: str, actor: str
 ) -> RefreshResult:
@@ -391,13 +402,7 @@ def _rejected(
     conn.refresh_retry_at = None
     changed = _set_status(conn, ConnectionStatus.ERROR, reason=error, actor=actor)
     _save(conn, changed)
-    audit_record(
-        org_id=conn.org_id,
-        action="connection.refresh_failed",
-        actor=actor,
-        target_id=conn.id,
-        metadata={"reason": error, "final": True},
-    )
+    _audit_failure(conn, actor=actor, metadata={"reason": error, "final": True})
     logger.warning("OAuth2 refresh rejected", extra={"connectionId": conn.id, "reason": error})
     return RefreshResult(Outcome.REJECTED, conn, f"The provider rejected the refresh ({error}).")
 
@@ -436,13 +441,7 @@ def _failed(
     }
     if status is not None:
         metadata["status"] = status
-    audit_record(
-        org_id=conn.org_id,
-        action="connection.refresh_failed",
-        actor=actor,
-        target_id=conn.id,
-        metadata=metadata,
-    )
+    _audit_failure(conn, actor=actor, metadata=metadata)
     logger.warning(
         "OAuth2 refresh failed",
         extra={"connectionId": conn.id, "reason": reason, "failures": conn.refresh_failures},
