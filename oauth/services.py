@@ -11,6 +11,7 @@ from connections.models import Connection, Piece
 from connections.selectors import connection_row, piece_get
 from oauth.models import OAuthApp
 from oauth.refresh import Outcome, force_refresh
+from oauth.selectors import oauth_app_exists
 from orgs.audit import audit_record
 from orgs.models import Organization
 from weavz.api.errors import (
@@ -73,7 +74,7 @@ def oauth_app_create(
             )
     except IntegrityError:
         # The unique (org, piece) constraint decides races: one insert wins, the rest conflict.
-        if OAuthApp.objects.filter(org=org, piece=piece).exists():
+        if oauth_app_exists(org_id=org.id, piece_name=piece.name):
             raise Conflict(
                 f"This organization already has an OAuth app for {piece.name}."
             ) from None

@@ -17,7 +17,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models.signals import post_save
 
-from connections.models import Connection
+from connections.selectors import connection_row
 from connections.serializers import render_connection
 from orgs.models import AuditEvent
 from weavz.api.render import iso
@@ -125,7 +125,7 @@ def event_data(audit: AuditEvent) -> dict[str, Any]:
 def _connection(org_id: str | None, connection_id: object) -> dict[str, Any] | None:
     if not isinstance(connection_id, str) or not connection_id:
         return None
-    found = Connection.objects.defer("value").filter(org_id=org_id, pk=connection_id).first()
+    found = connection_row(org_id=org_id, connection_id=connection_id) if org_id else None
     return None if found is None else render_connection(found)
 
 
