@@ -44,8 +44,10 @@ class ExecuteView(APIView):
                 if not any(name.lower() == "content-type" for name in headers):
                     headers["Content-Type"] = "application/json"
         query = spec.get("query") or {}
+        client = cast(ApiClient, request.user)
         outcome = call(
-            org=cast(ApiClient, request.user).org,
+            org=client.org,
+            actor=client.actor,
             target=Target(
                 piece_name=data["pieceName"],
                 project_id=data.get("projectId"),
@@ -146,8 +148,10 @@ class ProxyView(APIView):
 
     def relay(self, request: Request, piece_name: str, path: str) -> HttpResponse:
         headers = request.headers
+        client = cast(ApiClient, request.user)
         outcome = call(
-            org=cast(ApiClient, request.user).org,
+            org=client.org,
+            actor=client.actor,
             target=Target(
                 piece_name=piece_name,
                 # An empty header is an absent one.
