@@ -6,8 +6,12 @@ The hot path is two queries: the API key lookup (authentication) and resolution,
 The value is decrypted only here, right before the call, and lives only in this function's
 frames. A third query, ``lastUsedAt``, runs at most once a minute per connection.
 
-Token refresh (issue 13) plugs into two seams below, ``credential_for_call`` and
-``credential_after_unauthorized``; nothing else here knows about refreshing.
+Token refresh is ``oauth.refresh``'s (README "Token refresh"), called at two points:
+``credential_for_use`` before the call (an OAUTH2 token expiring within the margin is refreshed
+first, single flight; from the loaded row's metadata, so no query when none is due), and
+``credential_for_retry`` after an upstream 401 on an OAUTH2 value (one forced refresh, or the
+newer token another caller already stored; one retry at most, never a loop). Refreshing writes
+audit events as ``actor``, the calling API key.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from connections.catalog import (
     url_problem,
 )
 from connections.models import Connection, Piece
+from oauth.refresh import credential_for_retry, credential_for_use
 from orgs.auth import LAST_USED_RESOLUTION
 from orgs.models import Organization
 from policies.resolution import resolve
@@ -102,24 +107,6 @@ def quote_path(decoded: str) -> str:
     return quote(decoded, safe="/:@!$&'()*+,;=-._~")
 
 
-# --- The seams for token refresh (issue 13) -----------------------------------------------------
-
-
-def credential_for_call(*, connection: Connection, value: dict[str, Any]) -> dict[str, Any]:
-    """The value to inject, given the one just decrypted. Token refresh hooks in here: an OAUTH2
-    value that expires within the refresh margin is refreshed (single flight) and the new value
-    returned. Without refresh, the value as stored."""
-    return value
-
-
-def credential_after_unauthorized(
-    *, connection: Connection, value: dict[str, Any]
-) -> dict[str, Any] | None:
-    """After an upstream 401 on an OAUTH2 value: a force-refreshed value for the one retry, or
-    None for no retry. Token refresh hooks in here."""
-    return None
-
-
 # --- The engine ---------------------------------------------------------------------------------
 
 
@@ -130,9 +117,11 @@ class _Prepared:
     secrets: tuple[str, ...]
 
 
-def call(*, org: Organization, target: Target, outgoing: Outgoing) -> Outcome:
+def call(*, org: Organization, target: Target, outgoing: Outgoing, actor: str) -> Outcome:
     """Runs one call with the resolved connection's credential; raises the API errors of
-    resolution (POLICY_VIOLATION, CONNECTION_REQUIRED, …) and of egress (EGRESS_DENIED, …)."""
+    resolution (POLICY_VIOLATION, CONNECTION_REQUIRED, …), of refresh (CONNECTION_NOT_ACTIVE
+    when the token could not be refreshed, UPSTREAM_TIMEOUT) and of egress (EGRESS_DENIED, …).
+    ``actor`` (the API key's id) is who the audit events of a refresh name."""
     check_path(outgoing.path)
     resolution = resolve(
         org=org,
@@ -142,15 +131,18 @@ def call(*, org: Organization, target: Target, outgoing: Outgoing) -> Outcome:
         connection_id=target.connection_id,
         for_call=True,
     )
-    connection, piece = resolution.connection, resolution.piece
+    piece = resolution.piece
     assert piece is not None  # for_call loads it; resolution has checked it exists
-    value = credential_for_call(connection=connection, value=connection.decrypted_value())
+    connection, value = credential_for_use(connection=resolution.connection, actor=actor)
     prepared = _prepare(piece, value, outgoing)
     secrets = prepared.secrets
     with redacting(prepared.secrets):
         response = _send(outgoing, prepared)
-        if response.status == 401 and value.get("type") == "OAUTH2":
-            renewed = credential_after_unauthorized(connection=connection, value=value)
+        sent_token = value.get("access_token")
+        if response.status == 401 and value.get("type") == "OAUTH2" and sent_token:
+            renewed = credential_for_retry(
+                connection_id=connection.id, actor=actor, sent_access_token=str(sent_token)
+            )
             if renewed is not None:
                 prepared = _prepare(piece, renewed, outgoing)
                 # Both the old and the new credential are kept out of the answer.

@@ -31,8 +31,10 @@ class ExecuteView(APIView):
     )
     def post(self, request: Request) -> Response:
         data = validated(Execute, request.data)
+        client = cast(ApiClient, request.user)
         outcome = call(
-            org=cast(ApiClient, request.user).org,
+            org=client.org,
+            actor=client.actor,
             target=Target(
                 piece_name=data["pieceName"],
                 project_id=data.get("projectId"),
@@ -146,8 +148,10 @@ class ProxyView(APIView):
 
     def relay(self, request: Request, piece_name: str, path: str) -> HttpResponse:
         headers = request.headers
+        client = cast(ApiClient, request.user)
         outcome = call(
-            org=cast(ApiClient, request.user).org,
+            org=client.org,
+            actor=client.actor,
             target=Target(
                 piece_name=piece_name,
                 # An empty header is an absent one.

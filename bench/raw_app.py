@@ -33,7 +33,7 @@ import requests
 from psycopg.errors import UniqueViolation
 from psycopg.types.json import Jsonb
 
-from connections.crypto import Keyring
+from connections.crypto import Keyring, envelope_version
 from connections.values import InvalidValue, validate_value
 from weavz.api.ids import new_id
 
@@ -359,7 +359,9 @@ def _call(environ: dict[str, Any], connection_id: str, path: str) -> tuple[str, 
         raise Fail(404, "NOT_FOUND", "No such connection.")
     if row[1] != "ACTIVE":
         raise Fail(409, "CONNECTION_NOT_ACTIVE", "The connection is not active.")
-    value = json.loads(_KEYRING.decrypt(row[2], f"connections.value:{row[0]}".encode()))
+    # The context the API's field seals with: v2 envelopes bind the org too (connections.fields).
+    bound = "" if envelope_version(row[2]) == "v1" else f"{org}:"
+    value = json.loads(_KEYRING.decrypt(row[2], f"connections.value:{bound}{row[0]}".encode()))
     props = value["props"]
     upstream = _session().get(
         props["base_url"].rstrip("/") + path,

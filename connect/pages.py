@@ -223,6 +223,8 @@ def session_page(request: HttpRequest, session_id: str) -> HttpResponse:
         return _not_this_browser(request)
     status = session_status(session)
     if status == SessionStatus.COMPLETED:
+        if request.method == "POST":  # a second completion: the session completes at most once
+            return _error_page(request, gone_error(session))
         return page(request, "connect/done.html", {"piece": session.piece})
     if status == SessionStatus.FAILED:
         return problem(

@@ -42,7 +42,7 @@ from connections.values import token_expiry
 from oauth import transport
 from oauth.selectors import oauth_app_for_piece
 from orgs.audit import audit_record
-from weavz.api.errors import ApiError, ConnectionNotActive, UpstreamTimeout
+from weavz.api.errors import ApiError, ConnectionNotActive, NotFound, UpstreamTimeout
 
 logger = logging.getLogger("weavz.oauth")
 
@@ -206,8 +206,7 @@ def refresh_sweep(*, limit: int = 500) -> int:
 
 def _refresh(pk: str, *, force: bool, sent_access_token: str | None, actor: str) -> RefreshResult:
     if not connection.features.has_select_for_update:
-        conn = Connection.objects.select_related("piece").get(pk=pk)
-        return _attempt(conn, force=force, sent_access_token=sent_access_token, actor=actor)
+        return _attempt(_locked(pk), force=force, sent_access_token=sent_access_token, actor=actor)
     with transaction.atomic():
         wait = settings.REFRESH_TIMEOUT_SECONDS + LOCK_GRACE_SECONDS
         with connection.cursor() as cursor:
@@ -224,8 +223,12 @@ def _refresh(pk: str, *, force: bool, sent_access_token: str | None, actor: str)
 
 
 def _locked(pk: str) -> Connection:
-    """The row, locked until the transaction ends (on PostgreSQL; plainly read on SQLite)."""
-    return Connection.objects.select_for_update().select_related("piece").get(pk=pk)
+    """The row, locked until the transaction ends (on PostgreSQL; plainly read on SQLite).
+    A connection deleted since the caller found it is NOT_FOUND, as it would be now."""
+    found = Connection.objects.select_for_update().select_related("piece").filter(pk=pk).first()
+    if found is None:
+        raise NotFound("No such connection.")
+    return found
 
 
 def _attempt(

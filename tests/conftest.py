@@ -112,6 +112,7 @@ def token_endpoint(httpserver: HTTPServer, allow_provider: None) -> Iterator[Tok
     """A fake OAuth2 token endpoint (tests/oauth/provider.py) that egress lets through."""
     endpoint = TokenEndpoint(httpserver)
     yield endpoint
+    endpoint.wait_idle()
     httpserver.clear()
 
 

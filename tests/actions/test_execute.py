@@ -10,7 +10,6 @@ from urllib.parse import quote
 
 import pytest
 from django.utils import timezone
-from werkzeug import Request, Response
 
 from connections.models import Connection, ConnectionStatus, Piece
 from orgs.models import DEFAULT_SCOPES, AuditEvent, Scope
@@ -577,95 +576,6 @@ def test_the_catalog_shows_how_each_piece_is_called(api):
     assert pieces["openai"]["oauth2"] is None
     assert all(set(p) >= {"baseUrl", "auth", "oauth2"} for p in pieces.values())
     assert Piece.objects.filter(base_url__isnull=False).count() >= 11
-
-
-# --- The seams token refresh plugs into (issue 13) ----------------------------------------------
-
-
-OAUTH = {"type": "OAUTH2", "access_token": "old-token", "refresh_token": "r-1"}
-
-
-def _unauthorized_unless(token: str):
-    def handler(request: Request) -> Response:
-        if request.headers.get("Authorization") == f"Bearer {token}":
-            return Response("fresh", status=200)
-        return Response("expired", status=401)
-
-    return handler
-
-
-def test_the_value_to_send_comes_from_credential_for_call(
-    org, api, provider, fake_piece, monkeypatch
-):
-    conn = connection(org, value=OAUTH)
-    seen = []
-
-    def refreshed(*, connection, value):
-        seen.append((connection.id, value["access_token"]))
-        return {**value, "access_token": "new-token"}
-
-    monkeypatch.setattr("actions.engine.credential_for_call", refreshed)
-    provider.expect_request("/api/echo").respond_with_handler(_unauthorized_unless("new-token"))
-
-    response = execute(api, connectionId=conn.id)
-
-    assert response.json()["output"]["status"] == 200
-    assert seen == [(conn.id, "old-token")]
-
-
-def test_an_oauth2_401_is_retried_once_with_the_force_refreshed_value(
-    org, api, provider, fake_piece, monkeypatch
-):
-    conn = connection(org, value=OAUTH)
-    calls = []
-
-    def after_401(*, connection, value):
-        calls.append(value["access_token"])
-        return {**value, "access_token": "new-token"}
-
-    monkeypatch.setattr("actions.engine.credential_after_unauthorized", after_401)
-    provider.expect_request("/api/echo").respond_with_handler(_unauthorized_unless("new-token"))
-
-    response = execute(api, connectionId=conn.id)
-
-    assert response.json()["success"] is True
-    assert calls == ["old-token"]
-    assert [r.headers["Authorization"] for r, _ in provider.log] == [
-        "Bearer old-token",
-        "Bearer new-token",
-    ]
-
-
-def test_a_second_401_is_answered_without_another_retry(
-    org, api, provider, fake_piece, monkeypatch
-):
-    conn = connection(org, value=OAUTH)
-    monkeypatch.setattr(
-        "actions.engine.credential_after_unauthorized",
-        lambda *, connection, value: {**value, "access_token": "still-bad"},
-    )
-    provider.expect_request("/api/echo").respond_with_handler(_unauthorized_unless("never"))
-
-    response = execute(api, connectionId=conn.id)
-
-    assert response.json()["output"]["status"] == 401
-    assert len(provider.log) == 2
-    assert "still-bad" not in response.content.decode()
-
-
-def test_a_401_on_another_value_type_is_not_retried(org, api, provider, fake_piece, monkeypatch):
-    conn = connection(org)
-    consulted = []
-    monkeypatch.setattr(
-        "actions.engine.credential_after_unauthorized",
-        lambda **kwargs: consulted.append(kwargs) or {"type": "SECRET_TEXT", "secret_text": "x"},
-    )
-    provider.expect_request("/api/echo").respond_with_data("no", status=401)
-
-    response = execute(api, connectionId=conn.id)
-
-    assert response.json()["output"]["status"] == 401
-    assert consulted == [] and len(provider.log) == 1
 
 
 def test_an_optional_header_prop_left_out_sends_no_header(org, api, provider):

@@ -185,6 +185,20 @@ def test_a_completed_session_cannot_complete_again(start_session):
     assert Connection.objects.get(external_id="user-42").decrypted_value()["secret_text"] == SECRET
 
 
+def test_posting_the_form_again_after_completion_is_gone(start_session):
+    created = start_session(pieceName="openai")
+    client = Client()
+    path = open_link(client, created["token"])
+    assert client.post(path, {"secret_text": SECRET}).status_code == 303
+
+    again = client.post(path, {"secret_text": "sk-second-PLAINTEXT"})
+
+    assert again.status_code == 410
+    assert "sk-second-PLAINTEXT" not in _html(again)
+    assert Connection.objects.get(external_id="user-42").decrypted_value()["secret_text"] == SECRET
+    assert client.get(path).status_code == 200  # reloading the done page still shows it
+
+
 def test_an_expired_page_refuses_the_form(start_session):
     created = start_session(pieceName="openai")
     client = Client()

@@ -42,6 +42,8 @@ class TokenEndpoint:
         self.status = 200
         self.delay = 0.0
         self.on_request = None
+        self.in_flight = 0
+        self.idle = threading.Condition(self.lock)
         httpserver.expect_request("/token", method="POST").respond_with_handler(self.handle)
 
     def handle(self, request: Request) -> Response:
@@ -52,13 +54,25 @@ class TokenEndpoint:
             form.update(basic_client_id=client_id, basic_client_secret=secret)
         with self.lock:
             self.requests.append(form)
-        if self.on_request is not None:
-            self.on_request(form)
-        if self.delay:
-            threading.Event().wait(self.delay)
-        return Response(
-            json.dumps(self.answer), status=self.status, content_type="application/json"
-        )
+            self.in_flight += 1
+        try:
+            if self.on_request is not None:
+                self.on_request(form)
+            if self.delay:
+                threading.Event().wait(self.delay)
+            return Response(
+                json.dumps(self.answer), status=self.status, content_type="application/json"
+            )
+        finally:
+            with self.lock:
+                self.in_flight -= 1
+                self.idle.notify_all()
+
+    def wait_idle(self, timeout=10.0):
+        """Until no request is being answered: a late (delayed) answer must not be logged
+        into the next test's server log."""
+        with self.lock:
+            self.idle.wait_for(lambda: self.in_flight == 0, timeout)
 
     @property
     def count(self):

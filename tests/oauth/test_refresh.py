@@ -10,12 +10,13 @@ import time_machine
 from django.db import connection as db
 from django.test import override_settings
 
-from connections.models import ConnectionStatus, Piece
+from connections.models import Connection, ConnectionStatus, Piece
 from connections.services import connection_update
 from oauth import transport
 from oauth.refresh import (
     Outcome,
     _rejected,
+    credential_for_retry,
     due_connections,
     force_refresh,
     is_due,
@@ -35,6 +36,7 @@ from tests.oauth.provider import (
     slack_oauth_app,
     value_of,
 )
+from weavz.api.errors import NotFound
 
 pytestmark = pytest.mark.django_db
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -358,3 +360,24 @@ def test_a_provider_error_that_is_not_an_oauth_code_is_not_repeated(
     assert result.outcome == Outcome.FAILED and ACCESS not in result.detail
     [event] = events(conn, "connection.refresh_failed")
     assert event.metadata["reason"] == "http_400"
+
+
+def test_a_connection_deleted_before_its_refresh_is_not_found(
+    make_oauth_connection, token_endpoint
+):
+    conn = make_oauth_connection(expires_in=None)
+    Connection.objects.filter(pk=conn.pk).delete()
+
+    with pytest.raises(NotFound):
+        force_refresh(connection_id=conn.id, actor="key_test", sent_access_token=ACCESS)
+    assert token_endpoint.count == 0
+
+
+def test_a_connection_deleted_before_the_retry_after_a_401_is_not_found(
+    make_oauth_connection, token_endpoint
+):
+    conn = make_oauth_connection(expires_in=None)
+    Connection.objects.filter(pk=conn.pk).delete()
+
+    with pytest.raises(NotFound):
+        credential_for_retry(connection_id=conn.id, actor="key_test", sent_access_token=ACCESS)
