@@ -42,7 +42,13 @@ from connections.values import token_expiry
 from oauth import transport
 from oauth.selectors import oauth_app_for_piece
 from orgs.audit import audit_record
-from weavz.api.errors import ApiError, ConnectionNotActive, NotFound, UpstreamTimeout
+from weavz.api.errors import (
+    NO_SUCH_CONNECTION,
+    ApiError,
+    ConnectionNotActive,
+    NotFound,
+    UpstreamTimeout,
+)
 
 logger = logging.getLogger("weavz.oauth")
 
@@ -227,7 +233,7 @@ def _locked(pk: str) -> Connection:
     A connection deleted since the caller found it is NOT_FOUND, as it would be now."""
     found = Connection.objects.select_for_update().select_related("piece").filter(pk=pk).first()
     if found is None:
-        raise NotFound("No such connection.")
+        raise NotFound(NO_SUCH_CONNECTION)
     return found
 
 
@@ -379,7 +385,6 @@ def _store(
     return RefreshResult(Outcome.REFRESHED, conn)
 
 
-@transaction.atomic
 def _audit_failure(conn: Connection, *, actor: str, metadata: dict[str, Any]) -> None:
     """``connection.refresh_failed`` (also a webhook event): why, and whether it is final."""
     audit_record(
@@ -391,6 +396,7 @@ def _audit_failure(conn: Connection, *, actor: str, metadata: dict[str, Any]) ->
     )
 
 
+@transaction.atomic
 def _rejected(
     pk: str, *, now: datetime, sent_refresh_token: str, error: str, actor: str
 ) -> RefreshResult:

@@ -137,10 +137,8 @@ def connection_refresh(*, org_id: str, connection_id: str, actor: str) -> Connec
     """
     if connection_row(org_id=org_id, connection_id=connection_id) is None:
         raise NotFound(NO_SUCH_CONNECTION)
-    try:
-        result = force_refresh(connection_id=connection_id, actor=actor)
-    except Connection.DoesNotExist:  # deleted a moment ago
-        raise NotFound(NO_SUCH_CONNECTION) from None
+    # A connection deleted a moment ago is NOT_FOUND from the refresh itself.
+    result = force_refresh(connection_id=connection_id, actor=actor)
     if result.outcome == Outcome.FAILED:
         raise result.error or UpstreamUnavailable(
             f"{result.detail} The connection stays ACTIVE; the refresh is retried later."
