@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "connect",
 ]
 
+# Sessions, users and messages are the console's: weavz.api.middleware.site_only keeps
+# them off API requests (/api/v1/), which authenticate with a key and carry no cookie.
 MIDDLEWARE = [
     "weavz.api.middleware.RequestIdMiddleware",
     "weavz.api.logging.AccessLogMiddleware",
@@ -80,11 +82,11 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "weavz.api.middleware.BodySizeLimitMiddleware",
     "weavz.api.middleware.NulCharacterMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "weavz.api.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "weavz.api.middleware.AuthenticationMiddleware",
+    "weavz.api.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
