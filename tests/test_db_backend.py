@@ -63,3 +63,17 @@ def test_a_connection_cut_while_idle_is_replaced_before_it_is_used(health_checks
     _new_request()
     assert _backend_pid() != pid
     assert health_checks == [1]
+
+
+def test_no_table_of_ours_keeps_a_pattern_index():
+    from django.apps import apps
+
+    ours = ("orgs", "connections", "policies", "oauth", "connect", "webhooks")
+    tables = [m._meta.db_table for label in ours for m in apps.get_app_config(label).get_models()]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes WHERE tablename = ANY(%s)"
+            " AND indexdef ~ '(varchar|text)_pattern_ops'",
+            [tables],
+        )
+        assert cursor.fetchall() == []
