@@ -104,7 +104,9 @@ def hit(key: str, window_seconds: int, *, cache: BaseCache | None = None) -> int
     cache = cache or caches[CACHE_ALIAS]
     try:
         if isinstance(cache, RedisCache):
-            full_key = cache.make_and_validate_key(key)
+            # make_key, not make_and_validate_key: the counters' keys are ours (scope, key id or
+            # IP, window), and validation walks every character for memcached's sake.
+            full_key = cache.make_key(key)
             return int(
                 _redis_client(cache).execute_command(
                     "EVAL", _INCR_EXPIRE, 1, full_key, window_seconds + 1
