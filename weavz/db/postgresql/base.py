@@ -17,6 +17,8 @@ from django.db.backends.postgresql import base
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
+    health_check_done: bool
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.health_check_idle = float(self.settings_dict.get("HEALTH_CHECK_IDLE_SECONDS", 1.0))
