@@ -226,6 +226,10 @@ class FailedAuthThrottleMiddleware:
         self.get_response = get_response
         self.blocked_until: dict[tuple[str, str], float] = {}
 
+    def _blocks(self, request: HttpRequest) -> tuple[tuple[str, str], tuple[str, str]]:
+        ip = client_ip(request)
+        return ((ip, self._ANY_KEY), (ip, presented_key(request)))
+
     def _blocked_for(self, blocks: tuple[tuple[str, str], ...], now: float) -> float | None:
         for block in blocks:
             until = self.blocked_until.get(block)
@@ -244,16 +248,19 @@ class FailedAuthThrottleMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not request.path.startswith("/api/"):
             return self.get_response(request)
-        ip, key = client_ip(request), presented_key(request)
-        blocks = ((ip, self._ANY_KEY), (ip, key))
         now = time.time()
-        wait = self._blocked_for(blocks, now)
-        if wait is not None:
-            return rate_limited(request, wait)
+        # Who is asking is worked out only when it matters: something is blocked, or a 401.
+        blocks = self._blocks(request) if self.blocked_until else None
+        if blocks is not None:
+            wait = self._blocked_for(blocks, now)
+            if wait is not None:
+                return rate_limited(request, wait)
         response = self.get_response(request)
         rate = rate_for("anon") if response.status_code == 401 else None
         if rate is None:
             return response
+        blocks = blocks or self._blocks(request)
+        ip, key = blocks[1]
         per_ip = Rate(rate.limit * self.IP_FACTOR, rate.seconds)
         verdicts = (
             check("auth-failed-ip", ip, per_ip, now=now),
