@@ -232,7 +232,7 @@ def create_connection(environ: dict[str, Any]) -> tuple[int, Any]:
     pk = new_id("conn")
     sealed = _KEYRING.encrypt(
         json.dumps(clean, separators=(",", ":"), ensure_ascii=False).encode(),
-        f"connections.value:{pk}".encode(),
+        f"connections.value:{org}:{pk}".encode(),  # v2 envelopes are bound to the org too
     )
     now = datetime.now(UTC)
     row = (pk, piece_name, display_name, external_id, project_id, "ACTIVE", now, now)
@@ -359,7 +359,7 @@ def _call(environ: dict[str, Any], connection_id: str, path: str) -> tuple[str, 
         raise Fail(404, "NOT_FOUND", "No such connection.")
     if row[1] != "ACTIVE":
         raise Fail(409, "CONNECTION_NOT_ACTIVE", "The connection is not active.")
-    value = json.loads(_KEYRING.decrypt(row[2], f"connections.value:{row[0]}".encode()))
+    value = json.loads(_KEYRING.decrypt(row[2], f"connections.value:{org}:{row[0]}".encode()))
     props = value["props"]
     upstream = _session().get(
         props["base_url"].rstrip("/") + path,
