@@ -240,8 +240,9 @@ def create_connection(environ: dict[str, Any]) -> tuple[int, Any]:
         with conn.transaction():
             conn.execute(
                 "INSERT INTO connections_connection (id, piece_id, display_name, external_id,"
-                " project_id, status, created_at, updated_at, org_id, value_type, value)"
-                " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                " project_id, status, created_at, updated_at, org_id, value_type, value,"
+                " refresh_failures, refresh_outcome)"
+                " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, 0, '')",
                 (*row, org, clean["type"], sealed),
             )
             meta = {
