@@ -33,7 +33,7 @@ import requests
 from psycopg.errors import UniqueViolation
 from psycopg.types.json import Jsonb
 
-from connections.crypto import Keyring, envelope_version
+from connections.crypto import Keyring
 from connections.values import InvalidValue, validate_value
 from weavz.api.ids import new_id
 
@@ -232,7 +232,7 @@ def create_connection(environ: dict[str, Any]) -> tuple[int, Any]:
     pk = new_id("conn")
     sealed = _KEYRING.encrypt(
         json.dumps(clean, separators=(",", ":"), ensure_ascii=False).encode(),
-        f"connections.value:{pk}".encode(),
+        f"connections.value:{org}:{pk}".encode(),  # v2 envelopes are bound to the org too
     )
     now = datetime.now(UTC)
     row = (pk, piece_name, display_name, external_id, project_id, "ACTIVE", now, now)
@@ -240,8 +240,9 @@ def create_connection(environ: dict[str, Any]) -> tuple[int, Any]:
         with conn.transaction():
             conn.execute(
                 "INSERT INTO connections_connection (id, piece_id, display_name, external_id,"
-                " project_id, status, created_at, updated_at, org_id, value_type, value)"
-                " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                " project_id, status, created_at, updated_at, org_id, value_type, value,"
+                " refresh_failures, refresh_outcome)"
+                " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, 0, '')",
                 (*row, org, clean["type"], sealed),
             )
             meta = {
@@ -359,9 +360,7 @@ def _call(environ: dict[str, Any], connection_id: str, path: str) -> tuple[str, 
         raise Fail(404, "NOT_FOUND", "No such connection.")
     if row[1] != "ACTIVE":
         raise Fail(409, "CONNECTION_NOT_ACTIVE", "The connection is not active.")
-    # The context the API's field seals with: v2 envelopes bind the org too (connections.fields).
-    bound = "" if envelope_version(row[2]) == "v1" else f"{org}:"
-    value = json.loads(_KEYRING.decrypt(row[2], f"connections.value:{bound}{row[0]}".encode()))
+    value = json.loads(_KEYRING.decrypt(row[2], f"connections.value:{org}:{row[0]}".encode()))
     props = value["props"]
     upstream = _session().get(
         props["base_url"].rstrip("/") + path,

@@ -126,7 +126,7 @@ def seed(url: str, rows: int) -> dict[str, Any]:
     now = timezone.now()
     columns = (
         "id, org_id, project_id, piece_id, display_name, external_id, status, value_type, value,"
-        " created_at, updated_at"
+        " created_at, updated_at, refresh_failures, refresh_outcome"
     )
     started = time.perf_counter()
     sealing = 0.0
@@ -174,6 +174,8 @@ def seed(url: str, rows: int) -> dict[str, Any]:
                         envelope,
                         now,
                         now,
+                        0,
+                        "",
                     )
                 )
                 if i and i % 100_000 == 0:

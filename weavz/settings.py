@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "connect",
 ]
 
+# Sessions, users and messages are the console's: weavz.api.middleware.site_only keeps
+# them off API requests (/api/v1/), which authenticate with a key and carry no cookie.
 MIDDLEWARE = [
     "weavz.api.middleware.RequestIdMiddleware",
     "weavz.api.logging.AccessLogMiddleware",
@@ -80,11 +82,11 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "weavz.api.middleware.BodySizeLimitMiddleware",
     "weavz.api.middleware.NulCharacterMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "weavz.api.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "weavz.api.middleware.AuthenticationMiddleware",
+    "weavz.api.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -115,13 +117,20 @@ if _database_url.split("://", 1)[0] not in environ.Env.DB_SCHEMES or "://" not i
     )
 DATABASES = {"default": environ.Env.db_url_config(_database_url)}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
-# A health check is one extra round trip ("SELECT 1") per request on a reused connection; it
-# turns a dropped connection into a reconnect instead of one failed request.
+# A health check ("SELECT 1") turns a dropped connection into a reconnect instead of one failed
+# request. Django's runs on every request; ours (weavz.db.postgresql) only on a connection idle
+# for more than HEALTH_CHECK_IDLE_SECONDS, so a busy connection pays no extra round trip.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=True)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["ENGINE"] = "weavz.db.postgresql"
+    DATABASES["default"]["HEALTH_CHECK_IDLE_SECONDS"] = env.float(
+        "HEALTH_CHECK_IDLE_SECONDS", default=1.0
+    )
 # The fixed statements of the hot reads (weavz/api/sql.py) are prepared once per connection on
 # PostgreSQL. Turn off behind a transaction-pooling PgBouncer older than 1.21.
 PREPARED_STATEMENTS = env.bool("PREPARED_STATEMENTS", default=True)
-if PREPARED_STATEMENTS and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+_on_postgres = DATABASES["default"]["ENGINE"] == "weavz.db.postgresql"
+if PREPARED_STATEMENTS and _on_postgres:
     # Django leaves psycopg's preparing off (None). Any number turns it on; only those fixed
     # statements ask for it, as the ORM's client-side-binding cursors never prepare.
     DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 1
@@ -137,7 +146,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 # Background jobs (weavz/jobs.py): procrastinate on PostgreSQL; on SQLite (the quick start) jobs run
 # in-process after commit and periodic jobs in `manage.py run_jobs`.
-_on_postgres = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 JOBS_BACKEND = env.str("JOBS_BACKEND", default="procrastinate" if _on_postgres else "thread")
 if JOBS_BACKEND not in ("procrastinate", "thread"):
     raise ImproperlyConfigured("JOBS_BACKEND must be `procrastinate` or `thread`.")

@@ -1,11 +1,16 @@
-"""Request-wide plumbing that must run before any view: request ids, the body size limit and
-the refusal of NUL characters in the path and query."""
+"""Request-wide plumbing that must run before any view: request ids, the body size limit, the
+refusal of NUL characters in the path and query, and the site-only wrappers that keep the
+console's middleware (sessions, users, messages) off API requests."""
 
 import re
 import uuid
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.middleware import AuthenticationMiddleware as _DjangoAuthentication
+from django.contrib.messages.middleware import MessageMiddleware as _DjangoMessages
+from django.contrib.sessions.middleware import SessionMiddleware as _DjangoSessions
 from django.http import HttpRequest, HttpResponse
 
 from weavz.api.errors import error_response, status_error_response
@@ -21,7 +26,8 @@ class RequestIdMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        incoming = request.headers.get("X-Request-ID", "")
+        # From META: request.headers would build a dict of every header on each request.
+        incoming = request.META.get("HTTP_X_REQUEST_ID", "")
         request.request_id = incoming if _SAFE_REQUEST_ID.match(incoming) else uuid.uuid4().hex  # type: ignore[attr-defined]
         response = self.get_response(request)
         response["X-Request-ID"] = request.request_id  # type: ignore[attr-defined]
@@ -106,3 +112,31 @@ class NulCharacterMiddleware:
                 details=details,
             )
         return self.get_response(request)
+
+
+API_PREFIX = "/api/v1/"
+
+
+def site_only(middleware: type[Any]) -> type[Any]:
+    """``middleware`` for the site (the console, the connect pages, the docs) but not for API
+    requests under ``/api/v1/``, which carry no session or CSRF cookie: an API request skips
+    its ``__call__`` (process_request and process_response).
+
+    CSRF's middleware is not wrapped: ``check --deploy`` looks for it by its own name, and on an
+    API request it only reads the (absent) cookie; the API's views are all csrf-exempt."""
+
+    class SiteOnly(middleware):
+        def __call__(self, request: HttpRequest) -> HttpResponse:
+            if request.path_info.startswith(API_PREFIX):
+                response: HttpResponse = self.get_response(request)
+                return response
+            return super().__call__(request)  # type: ignore[no-any-return]
+
+    SiteOnly.__name__ = SiteOnly.__qualname__ = middleware.__name__
+    SiteOnly.__doc__ = middleware.__doc__
+    return SiteOnly
+
+
+SessionMiddleware = site_only(_DjangoSessions)
+AuthenticationMiddleware = site_only(_DjangoAuthentication)
+MessageMiddleware = site_only(_DjangoMessages)
