@@ -8,6 +8,7 @@ SocketBlockedError instead of sending a packet anywhere.
 
 import logging
 import socket
+import threading
 from typing import Any
 
 import pytest
@@ -237,3 +238,81 @@ def test_the_address_checked_is_the_address_connected_to(httpserver: HTTPServer,
     assert lookups == ["rebind.test"]
     ((request, _),) = httpserver.log
     assert request.headers["Host"] == f"rebind.test:{httpserver.port}"
+
+
+class _ClosesKeptAliveConnections:
+    """A server on the provider's address that answers the first request of each connection
+    and closes the connection when the second one arrives, without answering it: what an
+    upstream that drops idle kept-alive connections does to the request that reused one."""
+
+    def __init__(self) -> None:
+        self.listener = socket.create_server((PROVIDER_HOST, 0))
+        self.port = self.listener.getsockname()[1]
+        self.connections = 0
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                conn, _ = self.listener.accept()
+            except OSError:
+                return
+            self.connections += 1
+            with conn:
+                if not self._read_request(conn):
+                    continue
+                conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+                self._read_request(conn)  # the reuse: read it, then close without a word
+
+    @staticmethod
+    def _read_request(conn: socket.socket) -> bool:
+        data = b""
+        while b"\r\n\r\n" not in data:
+            chunk = conn.recv(4096)
+            if not chunk:
+                return False
+            data += chunk
+        head, _, body = data.partition(b"\r\n\r\n")
+        length = next(
+            (
+                int(line.split(b":")[1])
+                for line in head.split(b"\r\n")
+                if line.lower().startswith(b"content-length:")
+            ),
+            0,
+        )
+        while len(body) < length:
+            body += conn.recv(4096)
+        return True
+
+    def close(self) -> None:
+        self.listener.close()
+
+
+@pytest.fixture
+def dropping_server():
+    server = _ClosesKeptAliveConnections()
+    yield server
+    server.close()
+
+
+def test_an_idempotent_request_on_a_connection_the_upstream_dropped_is_sent_again_once(
+    dropping_server,
+):
+    url = f"http://{PROVIDER_HOST}:{dropping_server.port}/x"
+
+    first = egress.request("GET", url)
+    second = egress.request("GET", url)  # reuses the kept-alive connection, which is dropped
+
+    assert (first.status, second.status) == (200, 200)
+    assert dropping_server.connections == 2
+
+
+def test_a_post_on_a_dropped_connection_is_not_sent_again(dropping_server):
+    url = f"http://{PROVIDER_HOST}:{dropping_server.port}/x"
+    egress.request("POST", url, body=b"{}")
+
+    with pytest.raises(UpstreamUnavailable):
+        egress.request("POST", url, body=b"{}")  # it may have been acted on: no second try
+    assert dropping_server.connections == 1

@@ -38,6 +38,8 @@ from requests.adapters import HTTPAdapter
 from requests_hardened import Config, HTTPSession
 from requests_hardened.ip_filter import InvalidIPAddress, get_ip_address
 from requests_hardened.ip_filter_adapter import IPFilterAdapter
+from urllib3.exceptions import ReadTimeoutError
+from urllib3.util.retry import Retry
 
 from weavz.api.errors import (
     ApiError,
@@ -133,6 +135,25 @@ class _Adapter(IPFilterAdapter):
         return host_params, pool_kwargs
 
 
+class _StaleConnectionRetry(Retry):
+    """One more try of an idempotent request (GET, HEAD, PUT, DELETE, OPTIONS, TRACE) whose
+    connection broke before any answer: typically a kept-alive connection the upstream closed as
+    the request went out. Connection failures, read timeouts (the upstream may be working on it;
+    the caller is owed its 504) and non-idempotent methods are never retried."""
+
+    def increment(  # type: ignore[override]  # urllib3 passes everything by keyword
+        self, *args: Any, **kwargs: Any
+    ) -> Retry:
+        error = kwargs.get("error")
+        if isinstance(error, ReadTimeoutError):
+            raise error
+        retry: Retry = super().increment(*args, **kwargs)
+        return retry
+
+
+_RETRY = _StaleConnectionRetry(total=1, connect=0, read=1, status=0, other=0, redirect=0)
+
+
 class _Session(HTTPSession):
     def __init__(self) -> None:
         super().__init__(
@@ -144,8 +165,10 @@ class _Session(HTTPSession):
             )
         )
         self.trust_env = False
-        self.mount("http://", _Adapter(is_https_proto=False))
-        self.mount("https://", _Adapter(is_https_proto=True))
+        for prefix, https in (("http://", False), ("https://", True)):
+            adapter = _Adapter(is_https_proto=https)
+            adapter.max_retries = _RETRY
+            self.mount(prefix, adapter)
 
 
 _local = threading.local()
