@@ -8,8 +8,7 @@ compiler. Callers build their statement text once (``functools.cache``) and pass
 parameter.
 """
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
 import psycopg
@@ -22,6 +21,7 @@ from weavz.api.pagination import PageRequest
 from weavz.api.render import iso
 
 M = TypeVar("M", bound=Model)
+T = TypeVar("T")
 
 Converter = Callable[[Any, Any, BaseDatabaseWrapper], Any]
 
@@ -113,43 +113,61 @@ class _PreparingCursor(psycopg.Cursor[Any]):
         return super().execute(query, params, **kwargs)
 
 
-@contextmanager
-def _cursor() -> Iterator[Any]:
-    """A cursor for a fixed statement: on PostgreSQL one that binds parameters on the server and
-    prepares the statement, so each connection parses and plans it once, not on every request
-    (for resolution's statement planning costs more than running it). Django's own cursors bind
-    on the client and never prepare; ``PREPARED_STATEMENTS=false`` keeps it that way (needed
-    behind a transaction-pooling PgBouncer older than 1.21)."""
-    connection = db()
-    # While queries are logged (DEBUG, query-count assertions) Django's own cursor runs them, so
-    # the log holds the full SQL text: psycopg does not expose it for a prepared execution.
+def _kept_cursor(connection: BaseDatabaseWrapper) -> Any:
+    """The cursor that runs fixed statements on ``connection``, or None where Django's own
+    cursor must run them.
+
+    On PostgreSQL it binds parameters on the server and prepares each statement, so a connection
+    parses and plans it once, not on every request (for resolution's statement planning costs
+    more than running it). It is made once per database connection and kept (a cursor is
+    reusable; a connection belongs to one thread), so a statement costs psycopg's execute and
+    nothing around it but Django's error translation. Django's own cursors bind on the client and
+    never prepare: they run the statements elsewhere, with ``PREPARED_STATEMENTS=false`` (needed
+    behind a transaction-pooling PgBouncer older than 1.21), and while queries are logged (DEBUG,
+    query-count assertions), so the log holds the full SQL text, which psycopg does not expose
+    for a prepared execution."""
     if (
         connection.vendor != "postgresql"
         or not settings.PREPARED_STATEMENTS
         or connection.queries_logged
     ):
-        with connection.cursor() as cursor:
-            yield cursor
-        return
+        return None
+    # What Django's cursor() does first: the health check, a (re)connection if needed, and the
+    # refusal to run anything in a transaction that must be rolled back.
     connection.close_if_health_check_failed()
     connection.ensure_connection()
+    connection.validate_no_broken_transaction()
+    kept = connection.__dict__.get("_weavz_kept_cursor")
+    if kept is None or kept.connection is not connection.connection:
+        with connection.wrap_database_errors:
+            kept = _PreparingCursor(connection.connection)
+        connection.__dict__["_weavz_kept_cursor"] = kept
+    return kept
+
+
+def _run(sql: str, params: Sequence[Any], take: Callable[[Any], T]) -> T:
+    connection = db()
+    kept = _kept_cursor(connection)
+    if kept is None:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return take(cursor)
     with connection.wrap_database_errors:
-        raw: Any = _PreparingCursor(connection.connection)
-    with connection.make_cursor(raw) as cursor:
-        yield cursor
+        kept.execute(sql, params)
+        return take(kept)
+
+
+def _one(cursor: Any) -> tuple[Any, ...] | None:
+    row: tuple[Any, ...] | None = cursor.fetchone()
+    return row
 
 
 def fetch_one(sql: str, params: Sequence[Any]) -> tuple[Any, ...] | None:
-    with _cursor() as cursor:
-        cursor.execute(sql, params)
-        row: tuple[Any, ...] | None = cursor.fetchone()
-        return row
+    return _run(sql, params, _one)
 
 
 def fetch_all(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
-    with _cursor() as cursor:
-        cursor.execute(sql, params)
-        return list(cursor.fetchall())
+    return _run(sql, params, lambda cursor: list(cursor.fetchall()))
 
 
 class TimestampColumns(ModelColumns):
