@@ -5,6 +5,7 @@ of every statement; see ``weavz.api.sql`` for why fixed SQL). Metadata rows neve
 ciphertext; only ``connection_get`` (reveal, update, delete) loads the whole row.
 """
 
+import functools
 from datetime import datetime
 from typing import NamedTuple
 
@@ -13,7 +14,7 @@ from django.db.models import Count
 from connections.models import Connection, ConnectionStatus, Piece
 from weavz.api.filters import Filter, Filters
 from weavz.api.pagination import Page, PageRequest
-from weavz.api.sql import ModelColumns, OrgStatements, TimestampColumns
+from weavz.api.sql import ModelColumns, OrgStatements, TimestampColumns, db, fetch_one
 
 
 class ConnectionRow(NamedTuple):
@@ -75,8 +76,18 @@ def connection_get(*, org_id: str, connection_id: str) -> Connection | None:
     return None if row is None else _WHOLE.instance(row)
 
 
+_PIECE = ModelColumns(Piece, "p")
+
+
+@functools.cache
+def _piece_statement(vendor: str) -> str:
+    # Read on every create and call: a fixed statement, not an ORM query compiled each time.
+    return f"SELECT {_PIECE.select} FROM {_PIECE.table} WHERE {_PIECE.column('name')} = %s"  # noqa: S608
+
+
 def piece_get(name: str) -> Piece | None:
-    return Piece.objects.filter(pk=name).first()
+    row = fetch_one(_piece_statement(db().vendor), [name])
+    return None if row is None else _PIECE.instance(row)
 
 
 def piece_list() -> list[Piece]:
