@@ -71,26 +71,29 @@ INSTALLED_APPS = [
     "connect",
 ]
 
-# Sessions, users and messages are the console's: weavz.api.middleware.site_only keeps
-# them off API requests (/api/v1/), which authenticate with a key and carry no cookie.
+# API requests (/api/v1/) leave the chain at ApiDispatchMiddleware for their view; what follows
+# it (static files, sessions, CSRF, users, messages) is the site's: the console, the connect
+# pages, the docs.
 MIDDLEWARE = [
     "weavz.api.middleware.RequestIdMiddleware",
     "weavz.api.logging.AccessLogMiddleware",
     "weavz.api.middleware.JsonErrorsMiddleware",
     "weavz.api.throttling.FailedAuthThrottleMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
     "weavz.api.middleware.BodySizeLimitMiddleware",
     "weavz.api.middleware.NulCharacterMiddleware",
-    "weavz.api.middleware.SessionMiddleware",
+    "weavz.api.middleware.ApiDispatchMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "weavz.api.middleware.AuthenticationMiddleware",
-    "weavz.api.middleware.MessageMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
 ROOT_URLCONF = "weavz.urls"
+API_URLCONF = "weavz.api_urls"  # the routes under /api/v1/ (weavz.api.middleware)
 WSGI_APPLICATION = "weavz.wsgi.application"
 APPEND_SLASH = False
 
