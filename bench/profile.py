@@ -83,10 +83,13 @@ def main(argv: list[str] | None = None) -> int:
 
         def call(n: int, name: str = name, statuses: list[str] = statuses) -> None:
             method, path, body = made[name](n % len(seed["getIds"]))
-            for _chunk in app(
-                environ_for(method, path, body, key), lambda s, h: statuses.append(s)
-            ):
+            answer = app(environ_for(method, path, body, key), lambda s, h: statuses.append(s))
+            for _chunk in answer:
                 pass
+            # As gunicorn does: closing the answer ends the request (Django's request_finished).
+            close = getattr(answer, "close", None)
+            if close is not None:
+                close()
 
         for n in range(50):
             call(n)
