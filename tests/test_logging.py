@@ -238,3 +238,21 @@ def test_a_record_logged_anywhere_is_scrubbed_before_any_handler_sees_it(caplog)
     logging.getLogger("some.library").info("using %s", "wvz_abcdefgh_fromalibrary")
     assert "fromalibrary" not in caplog.text
     assert caplog.records[-1].getMessage() == f"using {REDACTED}"
+
+
+def test_records_skip_what_no_formatter_prints():
+    # The logging HOWTO's optimization switches, set when the logging config is loaded.
+    assert logging._srcfile is None
+    assert not (logging.logThreads or logging.logProcesses or logging.logMultiprocessing)
+    record = logging.getLogger("weavz.test").makeRecord(
+        "weavz.test", logging.INFO, "", 0, "msg", (), None
+    )
+    assert JsonFormatter().format(record).startswith('{"time"')
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Authorization: BEARER abc.def", "x Api_Key=s3cr3t", "PASSWORD: 'hunter2'", "wvz_ab12cd34_zz"],
+)
+def test_the_marker_check_is_case_insensitive(text):
+    assert "[REDACTED]" in redact_text(text)
