@@ -11,12 +11,14 @@ committed rows.
 """
 
 import contextlib
+import json
 import os
 import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from django.db import connection
@@ -45,6 +47,27 @@ def worker_env(**extra: str) -> dict[str, str]:
     env = dict(os.environ, DATABASE_URL=worker_database_url(), LOG_LEVEL="WARNING")
     env.update(extra)
     return env
+
+
+def client_processes(module: str, *args: str, count: int = 2, **env: str) -> list[Any]:
+    """Runs ``count`` copies of ``python -m module *args`` at once against the test database and
+    returns what each printed as JSON, in order; a process that fails fails the test."""
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-m", module, *args],
+            cwd=ROOT,
+            env=worker_env(**env),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        for _ in range(count)
+    ]
+    results = []
+    for process in processes:
+        out, err = process.communicate(timeout=90)
+        assert process.returncode == 0, err.decode()[-2000:]
+        results.append(json.loads(out))
+    return results
 
 
 def clear_queue() -> None:

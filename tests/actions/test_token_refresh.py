@@ -1,10 +1,7 @@
 """Token refresh through execute and the proxy, end to end: the fake provider and the fake token
 endpoint (tests/oauth/provider.py) share the httpserver on 127.0.0.2; nothing is patched."""
 
-import json
 import logging
-import subprocess
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,7 +21,7 @@ from tests.actions.test_execute import assert_nowhere, connection, execute
 from tests.conftest import PROVIDER_HOST
 from tests.oauth.provider import ACCESS, NEW_ACCESS, NEW_REFRESH, SECRETS, reload, value_of
 from tests.postgres import only_postgres
-from tests.workers import ROOT, worker_env
+from tests.workers import client_processes
 
 pytestmark = pytest.mark.django_db
 
@@ -239,30 +236,14 @@ def test_twenty_executes_in_two_processes_on_one_expiring_token_send_one_token_r
     conn = make_oauth_connection(expires_in=30)
     provider.expect_request("/api/echo").respond_with_handler(answers_only(NEW_ACCESS))
     start = time.time() + 4  # both processes are up and connected by then
-    processes = [
-        subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "tests.actions.execute_clients",
-                conn.id,
-                "10",
-                str(start),
-            ],
-            cwd=ROOT,
-            env=worker_env(
-                EGRESS_ALLOWED_NETWORKS=f"{PROVIDER_HOST}/32", WEAVZ_TEST_API_KEY=api.secret
-            ),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-        )
-        for _ in range(2)
-    ]
-    results = []
-    for process in processes:
-        out, err = process.communicate(timeout=90)
-        assert process.returncode == 0, err.decode()[-2000:]
-        results.append(json.loads(out))
+    results = client_processes(
+        "tests.actions.execute_clients",
+        conn.id,
+        "10",
+        str(start),
+        EGRESS_ALLOWED_NETWORKS=f"{PROVIDER_HOST}/32",
+        WEAVZ_TEST_API_KEY=api.secret,
+    )
 
     answers = [a for r in results for a in r]
     assert len(answers) == 20

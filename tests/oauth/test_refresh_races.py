@@ -1,8 +1,6 @@
 """Single flight on PostgreSQL: many callers, processes and workers; one token request each."""
 
 import json
-import subprocess
-import sys
 import threading
 import time
 
@@ -16,7 +14,13 @@ from oauth.refresh import refresh_sweep
 from tests.conftest import PROVIDER_HOST
 from tests.oauth.provider import NEW_ACCESS, NEW_REFRESH, SECRETS, value_of
 from tests.postgres import only_postgres
-from tests.workers import ROOT, clear_queue, eventually, queued_jobs, worker_env, worker_process
+from tests.workers import (
+    clear_queue,
+    client_processes,
+    eventually,
+    queued_jobs,
+    worker_process,
+)
 
 pytestmark = [only_postgres, pytest.mark.django_db(transaction=True)]
 PROVIDER_ENV = {"EGRESS_ALLOWED_NETWORKS": f"{PROVIDER_HOST}/32"}
@@ -28,21 +32,9 @@ def test_twenty_callers_in_two_processes_send_one_token_request(
     token_endpoint.delay = 1.0  # everyone arrives while the one request is in flight
     conn = make_oauth_connection(expires_in=30)
     start = time.time() + 4  # both processes are up and connected by then
-    processes = [
-        subprocess.Popen(
-            [sys.executable, "-m", "tests.oauth.refresh_clients", conn.id, "10", str(start)],
-            cwd=ROOT,
-            env=worker_env(**PROVIDER_ENV),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-        )
-        for _ in range(2)
-    ]
-    results = []
-    for process in processes:
-        out, err = process.communicate(timeout=90)
-        assert process.returncode == 0, err.decode()[-2000:]
-        results.append(json.loads(out))
+    results = client_processes(
+        "tests.oauth.refresh_clients", conn.id, "10", str(start), **PROVIDER_ENV
+    )
     assert token_endpoint.count == 1
     assert [r["errors"] for r in results] == [[], []]
     tokens = [t for r in results for t in r["tokens"]]
