@@ -362,22 +362,17 @@ def test_a_provider_error_that_is_not_an_oauth_code_is_not_repeated(
     assert event.metadata["reason"] == "http_400"
 
 
-def test_a_connection_deleted_before_its_refresh_is_not_found(
-    make_oauth_connection, token_endpoint
+@pytest.mark.parametrize(
+    "use",
+    [force_refresh, credential_for_retry],
+    ids=["its refresh", "the retry after a 401"],
+)
+def test_a_connection_deleted_before_it_is_used_is_not_found(
+    use, make_oauth_connection, token_endpoint
 ):
     conn = make_oauth_connection(expires_in=None)
     Connection.objects.filter(pk=conn.pk).delete()
 
     with pytest.raises(NotFound):
-        force_refresh(connection_id=conn.id, actor="key_test", sent_access_token=ACCESS)
+        use(connection_id=conn.id, actor="key_test", sent_access_token=ACCESS)
     assert token_endpoint.count == 0
-
-
-def test_a_connection_deleted_before_the_retry_after_a_401_is_not_found(
-    make_oauth_connection, token_endpoint
-):
-    conn = make_oauth_connection(expires_in=None)
-    Connection.objects.filter(pk=conn.pk).delete()
-
-    with pytest.raises(NotFound):
-        credential_for_retry(connection_id=conn.id, actor="key_test", sent_access_token=ACCESS)
