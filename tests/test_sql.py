@@ -80,6 +80,9 @@ def test_the_statement_builder_puts_the_org_condition_first_in_every_statement(o
         statements.get(org_id=org.id, pk="conn_x")
         statements.page(org_id=org.id, filters={"status": "ERROR"}, page=PageRequest())
         statements.page(org_id=org.id, filters={}, page=PageRequest(before="conn_z"))
+        assert len(statements.all(org_id=org.id, filters={"status": "ERROR"})) == 1
+    assert len(queries.captured_queries) == 4
+    assert "LIMIT" not in queries.captured_queries[-1]["sql"]
     for query in queries.captured_queries:
         where = query["sql"].split(" WHERE ", 1)[1]
         assert where.startswith('c."org_id" = ')
@@ -87,6 +90,8 @@ def test_the_statement_builder_puts_the_org_condition_first_in_every_statement(o
         statements.get(pk="conn_x")
     with pytest.raises(TypeError):
         statements.page(filters={}, page=PageRequest())
+    with pytest.raises(TypeError):
+        statements.all(filters={})
 
 
 @only_postgres

@@ -3,13 +3,11 @@
 Endpoints are read without their sealed secrets (``defer``): only signing decrypts them.
 """
 
-import functools
-
 from django.db.models import QuerySet
 
 from weavz.api.filters import Filter, Filters
 from weavz.api.pagination import Page, PageRequest, keyset_page
-from weavz.api.sql import ModelColumns, db, fetch_all, org_queryset
+from weavz.api.sql import ModelColumns, OrgStatements, org_queryset
 from webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 
 ENDPOINT_FILTERS = Filters()
@@ -37,22 +35,13 @@ def endpoint_page(*, org_id: str, page: PageRequest) -> Page[WebhookEndpoint]:
 
 
 _SUBSCRIBER = ModelColumns(WebhookEndpoint, "w", only=("id", "org", "events"))
-
-
-@functools.cache
-def _subscribers_statement(vendor: str) -> str:
-    # Read on every audited change: a fixed statement, not an ORM query compiled each time.
-    column = _SUBSCRIBER.column
-    return (  # identifiers come from model metadata; the org is a parameter
-        f"SELECT {_SUBSCRIBER.select} FROM {_SUBSCRIBER.table} "  # noqa: S608
-        f"WHERE {column('org')} = %s AND {column('enabled')} = %s"
-    )
+_SUBSCRIBERS = OrgStatements(_SUBSCRIBER)
 
 
 def subscribed_endpoints(*, org_id: str, event_type: str) -> list[WebhookEndpoint]:
     """The org's enabled endpoints that take this event type: one indexed query per audited
     change (orgs have few endpoints, so the event filter runs here, on any database)."""
-    rows = fetch_all(_subscribers_statement(db().vendor), [org_id, True])
+    rows = _SUBSCRIBERS.all(org_id=org_id, filters={"enabled": True})
     enabled: list[WebhookEndpoint] = [_SUBSCRIBER.instance(row) for row in rows]
     return [endpoint for endpoint in enabled if endpoint.subscribes_to(event_type)]
 

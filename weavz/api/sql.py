@@ -202,8 +202,10 @@ class OrgStatements:
 
     ``get(org_id=…, pk=…)`` reads one row by id; ``page(org_id=…, filters={field: value},
     page=PageRequest)`` reads up to ``page.fetch`` rows newest first (equality filters on model
-    fields, then the keyset condition). There is no way to build a statement without the org:
-    both take it as a required keyword and pass it as the first parameter. Rows come back raw,
+    fields, then the keyset condition); ``all(org_id=…, filters=…)`` reads every matching row,
+    newest first, for the few tables an org holds only a handful of rows in. There is no way to
+    build a statement without the org: each takes it as a required keyword and passes it as the
+    first parameter. Rows come back raw,
     columns in the order of ``groups``; convert them with each group's ``convert_rows``.
     """
 
@@ -213,8 +215,10 @@ class OrgStatements:
         self.org_field = org_field
         self._statements: dict[tuple[Any, ...], str] = {}
 
-    def _statement(self, vendor: str, fields: tuple[str, ...], by_id: bool, after: bool) -> str:
-        cache_key = (vendor, fields, by_id, after)
+    def _statement(
+        self, vendor: str, fields: tuple[str, ...], *, by_id: bool, after: bool, limit: bool
+    ) -> str:
+        cache_key = (vendor, fields, by_id, after, limit)
         sql = self._statements.get(cache_key)
         if sql is None:
             column = self.base.column
@@ -227,12 +231,15 @@ class OrgStatements:
             select = ", ".join(group.select for group in self.groups)
             sql = f"SELECT {select} FROM {self.base.table} WHERE {' AND '.join(conditions)}"  # noqa: S608
             if not by_id:  # identifiers come from model metadata; every value is a parameter
-                sql += f" ORDER BY {column('id')} DESC LIMIT %s"
+                sql += f" ORDER BY {column('id')} DESC"
+            if limit:
+                sql += " LIMIT %s"
             self._statements[cache_key] = sql
         return sql
 
     def get(self, *, org_id: str, pk: str) -> tuple[Any, ...] | None:
-        return fetch_one(self._statement(db().vendor, (), True, False), [org_id, pk])
+        statement = self._statement(db().vendor, (), by_id=True, after=False, limit=False)
+        return fetch_one(statement, [org_id, pk])
 
     def page(
         self, *, org_id: str, filters: Mapping[str, object], page: PageRequest
@@ -244,6 +251,11 @@ class OrgStatements:
         if page.before is not None:
             params.append(page.before)
         params.append(page.fetch)
-        return fetch_all(
-            self._statement(db().vendor, fields, False, page.before is not None), params
-        )
+        after = page.before is not None
+        statement = self._statement(db().vendor, fields, by_id=False, after=after, limit=True)
+        return fetch_all(statement, params)
+
+    def all(self, *, org_id: str, filters: Mapping[str, object]) -> list[tuple[Any, ...]]:
+        fields = tuple(sorted(filters))
+        statement = self._statement(db().vendor, fields, by_id=False, after=False, limit=False)
+        return fetch_all(statement, [org_id, *(filters[name] for name in fields)])
